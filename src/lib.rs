@@ -1,0 +1,25 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+#[macro_use]
+mod wire_enum;
+#[macro_use]
+mod event;
+
+mod datetime;
+mod error;
+mod schema;
+mod serde_util;
+mod signature;
+mod webhook;
+
+pub use datetime::{DateTime, DateTimeParseError, KST};
+pub use error::Error;
+pub use event::{Event, EventType};
+pub use schema::*;
+pub use signature::{sign, SignatureError, WebhookVerifier, SIGNATURE_HEADER};
+pub use webhook::{parse_webhook, Webhook};
+
+/// Re-exported so that users name the same decimal type the crate uses for money.
+pub use rust_decimal::Decimal;

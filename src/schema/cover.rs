@@ -1,0 +1,33 @@
+//! [`Cover`] (StepCover add-on, events `cover.*`).
+
+use serde::{Deserialize, Serialize};
+
+use super::CoverMessageType;
+use crate::serde_util::id;
+use crate::DateTime;
+
+/// A StepCover dunning record.
+///
+/// The three identifiers are the merchant's own when the merchant uses StepCover alone, so
+/// they are strings (numbers on the wire read as their decimal text).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cover {
+    /// Cover number.
+    pub id: i64,
+    /// Customer identifier.
+    #[serde(deserialize_with = "id::deserialize")]
+    pub customer_id: String,
+    /// Order identifier.
+    #[serde(deserialize_with = "id::deserialize")]
+    pub order_id: String,
+    /// Subscription identifier.
+    #[serde(deserialize_with = "id::deserialize")]
+    pub subscription_id: String,
+    /// Next retry, set when the payment date changed.
+    pub next_retry_datetime: Option<DateTime>,
+    /// Kind of message.
+    pub message_type: Option<CoverMessageType>,
+    /// How many messages were sent so far.
+    pub message_sent_step: Option<i32>,
+}

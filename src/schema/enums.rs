@@ -1,0 +1,484 @@
+//! Every enumeration StepPay sends (spec section 5), each accepting undocumented values.
+
+wire_enum! {
+    /// The state of a subscription.
+    SubscriptionStatus {
+        /// Active and billing normally.
+        Active = "ACTIVE",
+        /// Created but not yet completed (first payment pending).
+        Incomplete = "INCOMPLETE",
+        /// A payment failed.
+        Unpaid = "UNPAID",
+        /// Will pause at the end of the current period.
+        PendingPause = "PENDING_PAUSE",
+        /// Paused.
+        Pause = "PAUSE",
+        /// Will be canceled at the end of the current period.
+        PendingCancel = "PENDING_CANCEL",
+        /// Ended.
+        Expired = "EXPIRED",
+        /// Canceled.
+        Canceled = "CANCELED",
+        /// Queued for its renewal payment.
+        Queueing = "QUEUEING",
+    }
+}
+
+wire_enum! {
+    /// A unit of calendar time used for billing intervals and trial periods.
+    DateUnitType {
+        /// Days.
+        Day = "DAY",
+        /// Weeks.
+        Week = "WEEK",
+        /// Months.
+        Month = "MONTH",
+        /// Years.
+        Year = "YEAR",
+    }
+}
+
+wire_enum! {
+    /// The payment gateway (PG) that processed a payment.
+    PaymentGateway {
+        /// Danal.
+        Danal = "DANAL",
+        /// Kakao Pay.
+        Kakao = "KAKAO",
+        /// KG Inicis.
+        Kg = "KG",
+        /// NICE Payments.
+        Nice = "NICE",
+        /// Google.
+        Google = "GOOGLE",
+        /// BankPay (deprecated; renamed Bluewalnut).
+        Bankpay = "BANKPAY",
+        /// Bluewalnut.
+        Bluewalnut = "BLUEWALNUT",
+        /// KSNET.
+        Ksnet = "KSNET",
+        /// Toss Payments.
+        Toss = "TOSS",
+        /// Eximbay.
+        Eximbay = "EXIMBAY",
+        /// Settlebank.
+        Settle = "SETTLE",
+        /// NICE Payments, second integration.
+        NiceV2 = "NICE_V2",
+        /// Stripe.
+        Stripe = "STRIPE",
+        /// Payple.
+        Payple = "PAYPLE",
+        /// Payple global.
+        PaypleGlobal = "PAYPLE_GLOBAL",
+        /// StepPay's documented `UNKNOWN` gateway value (named `UnknownGateway` because
+        /// `Unknown(String)` holds values this crate does not know).
+        UnknownGateway = "UNKNOWN",
+    }
+}
+
+wire_enum! {
+    /// What an order or subscription line is.
+    OrderItemType {
+        /// A product.
+        Sku = "SKU",
+        /// Tax.
+        Tax = "TAX",
+        /// Shipping fee.
+        Shipping = "SHIPPING",
+        /// A discount.
+        Discount = "DISCOUNT",
+        /// An offline (POS) item.
+        Offline = "OFFLINE",
+        /// A setup or base fee.
+        Fee = "FEE",
+        /// A settlement line for items added or removed.
+        Adds = "ADDS",
+    }
+}
+
+wire_enum! {
+    /// When a price is charged.
+    ClaimMethodType {
+        /// Prepaid.
+        Pre = "PRE",
+        /// Postpaid.
+        Post = "POST",
+    }
+}
+
+wire_enum! {
+    /// How a price plan charges.
+    PriceType {
+        /// A one-time price.
+        OneTime = "ONE_TIME",
+        /// A flat recurring price.
+        Flat = "FLAT",
+        /// Per unit (seat) recurring price.
+        UnitBased = "UNIT_BASED",
+        /// Usage-based recurring price.
+        UsageBased = "USAGE_BASED",
+        /// A bundle of prices.
+        Bundle = "BUNDLE",
+    }
+}
+
+wire_enum! {
+    /// Who recorded a usage entry (`RecordQuota::via`).
+    Actor {
+        /// Recorded through the API.
+        V1 = "V1",
+        /// Recorded in the StepPay portal.
+        Manager = "MANAGER",
+        /// Recorded by StepPay at subscription start or renewal.
+        System = "SYSTEM",
+        /// Recorded by the customer in the subscription manager.
+        Customer = "CUSTOMER",
+    }
+}
+
+wire_enum! {
+    /// The state of an invoice.
+    InvoiceStatus {
+        /// A draft.
+        Temporary = "TEMPORARY",
+        /// Scheduled to be sent.
+        Reservation = "RESERVATION",
+        /// Sent.
+        Sent = "SENT",
+        /// Paid.
+        Paid = "PAID",
+        /// Past its purchase deadline.
+        OverDue = "OVER_DUE",
+        /// Sending failed.
+        SendFail = "SEND_FAIL",
+    }
+}
+
+wire_enum! {
+    /// When an invoice is sent.
+    InvoicePublishType {
+        /// Immediately.
+        Now = "NOW",
+        /// At a scheduled time.
+        Reservation = "RESERVATION",
+    }
+}
+
+wire_enum! {
+    /// How an invoice reaches the customer.
+    InvoicePublishMethod {
+        /// KakaoTalk message.
+        Kakao = "KAKAO",
+        /// Text message.
+        Sms = "SMS",
+        /// E-mail.
+        Email = "EMAIL",
+    }
+}
+
+wire_enum! {
+    /// Why an order exists.
+    OrderType {
+        /// A subscription renewal.
+        Recurring = "RECURRING",
+        /// A one-time purchase.
+        OneTime = "ONE_TIME",
+        /// A payment-method change.
+        PaymentMethod = "PAYMENT_METHOD",
+        /// The first order of a subscription.
+        RecurringInitial = "RECURRING_INITIAL",
+        /// Usage added to a subscription.
+        AddUsage = "ADD_USAGE",
+    }
+}
+
+wire_enum! {
+    /// The state of an order item through payment, delivery, exchange and return (46 documented values).
+    OrderItemStatus {
+        /// Created.
+        Created = "CREATED",
+        /// Waiting for a bank deposit.
+        DepositWaiting = "DEPOSIT_WAITING",
+        /// Cancelled.
+        Cancelled = "CANCELLED",
+        /// Paid.
+        Paid = "PAID",
+        /// Cancellation request.
+        CancellationRequest = "CANCELLATION_REQUEST",
+        /// Cancellation request cancelled.
+        CancellationRequestCancelled = "CANCELLATION_REQUEST_CANCELLED",
+        /// Cancellation request denied.
+        CancellationRequestDenied = "CANCELLATION_REQUEST_DENIED",
+        /// Cancellation refunding.
+        CancellationRefunding = "CANCELLATION_REFUNDING",
+        /// Cancellation refunded.
+        CancellationRefunded = "CANCELLATION_REFUNDED",
+        /// Cancellation refunded partially.
+        CancellationRefundedPartially = "CANCELLATION_REFUNDED_PARTIALLY",
+        /// Order delivery preparing.
+        OrderDeliveryPreparing = "ORDER_DELIVERY_PREPARING",
+        /// Order delivery suspended.
+        OrderDeliverySuspended = "ORDER_DELIVERY_SUSPENDED",
+        /// Order delivery on the way.
+        OrderDeliveryOnTheWay = "ORDER_DELIVERY_ON_THE_WAY",
+        /// Order delivery completed.
+        OrderDeliveryCompleted = "ORDER_DELIVERY_COMPLETED",
+        /// Exchange request.
+        ExchangeRequest = "EXCHANGE_REQUEST",
+        /// Exchange request cancelled.
+        ExchangeRequestCancelled = "EXCHANGE_REQUEST_CANCELLED",
+        /// Exchange request rejected.
+        ExchangeRequestRejected = "EXCHANGE_REQUEST_REJECTED",
+        /// Exchange collection preparing.
+        ExchangeCollectionPreparing = "EXCHANGE_COLLECTION_PREPARING",
+        /// Exchange collection on the way.
+        ExchangeCollectionOnTheWay = "EXCHANGE_COLLECTION_ON_THE_WAY",
+        /// Exchange collection completed.
+        ExchangeCollectionCompleted = "EXCHANGE_COLLECTION_COMPLETED",
+        /// Exchange delivery preparing.
+        ExchangeDeliveryPreparing = "EXCHANGE_DELIVERY_PREPARING",
+        /// Exchange delivery on the way.
+        ExchangeDeliveryOnTheWay = "EXCHANGE_DELIVERY_ON_THE_WAY",
+        /// Exchange delivery completed.
+        ExchangeDeliveryCompleted = "EXCHANGE_DELIVERY_COMPLETED",
+        /// Exchange reject delivery preparing.
+        ExchangeRejectDeliveryPreparing = "EXCHANGE_REJECT_DELIVERY_PREPARING",
+        /// Exchange reject delivery on the way.
+        ExchangeRejectDeliveryOnTheWay = "EXCHANGE_REJECT_DELIVERY_ON_THE_WAY",
+        /// Exchange reject delivery completed.
+        ExchangeRejectDeliveryCompleted = "EXCHANGE_REJECT_DELIVERY_COMPLETED",
+        /// Exchange pending.
+        ExchangePending = "EXCHANGE_PENDING",
+        /// Exchange rejected.
+        ExchangeRejected = "EXCHANGE_REJECTED",
+        /// Return request.
+        ReturnRequest = "RETURN_REQUEST",
+        /// Return request cancelled.
+        ReturnRequestCancelled = "RETURN_REQUEST_CANCELLED",
+        /// Return request rejected.
+        ReturnRequestRejected = "RETURN_REQUEST_REJECTED",
+        /// Return collection preparing.
+        ReturnCollectionPreparing = "RETURN_COLLECTION_PREPARING",
+        /// Return collection on the way.
+        ReturnCollectionOnTheWay = "RETURN_COLLECTION_ON_THE_WAY",
+        /// Return collection completed.
+        ReturnCollectionCompleted = "RETURN_COLLECTION_COMPLETED",
+        /// Return reject delivery preparing.
+        ReturnRejectDeliveryPreparing = "RETURN_REJECT_DELIVERY_PREPARING",
+        /// Return reject delivery on the way.
+        ReturnRejectDeliveryOnTheWay = "RETURN_REJECT_DELIVERY_ON_THE_WAY",
+        /// Return reject delivery completed.
+        ReturnRejectDeliveryCompleted = "RETURN_REJECT_DELIVERY_COMPLETED",
+        /// Return pending.
+        ReturnPending = "RETURN_PENDING",
+        /// Return rejected.
+        ReturnRejected = "RETURN_REJECTED",
+        /// Return refunding.
+        ReturnRefunding = "RETURN_REFUNDING",
+        /// Return refunded.
+        ReturnRefunded = "RETURN_REFUNDED",
+        /// Return refunded partially.
+        ReturnRefundedPartially = "RETURN_REFUNDED_PARTIALLY",
+        /// Payment failed.
+        PaymentFailure = "PAYMENT_FAILURE",
+        /// Finished; exchange or return still possible (1 week).
+        FinishedExchangeAvailable = "FINISHED_EXCHANGE_AVAILABLE",
+        /// Finished; return still possible (1 month).
+        FinishedReturnAvailable = "FINISHED_RETURN_AVAILABLE",
+        /// Finished.
+        FinishedSuccessfully = "FINISHED_SUCCESSFULLY",
+    }
+}
+
+wire_enum! {
+    /// The kind of product.
+    ProductType {
+        /// Shipped goods.
+        Box = "BOX",
+        /// Intangible goods or a service.
+        Software = "SOFTWARE",
+        /// A bundle (unused today).
+        Bundle = "BUNDLE",
+        /// Created from an invoice page.
+        Invoice = "INVOICE",
+        /// A draft.
+        Draft = "DRAFT",
+    }
+}
+
+wire_enum! {
+    /// The sale state of a product.
+    ProductStatus {
+        /// On sale.
+        Sale = "SALE",
+        /// Out of stock.
+        OutOfStock = "OUT_OF_STOCK",
+        /// Not sold.
+        Unsold = "UNSOLD",
+        /// Waiting for approval.
+        WaitingApproval = "WAITING_APPROVAL",
+        /// Rejected.
+        Rejected = "REJECTED",
+    }
+}
+
+wire_enum! {
+    /// Whether a price option or setup fee is charged once or every period.
+    PriceOptionType {
+        /// Once.
+        Initially = "INITIALLY",
+        /// Every period.
+        Periodic = "PERIODIC",
+    }
+}
+
+wire_enum! {
+    /// How tiered usage billing is priced.
+    AdditionalBillingType {
+        /// A per-unit price for each tier.
+        UsageBasedWithRange = "USAGE_BASED_WITH_RANGE",
+        /// A fixed price for each tier.
+        UsageBasedWithRangeAndFixedPrice = "USAGE_BASED_WITH_RANGE_AND_FIXED_PRICE",
+    }
+}
+
+wire_enum! {
+    /// When a recurring price is billed.
+    WhenToClaimType {
+        /// Repeating from the first payment date.
+        FirstPayment = "FIRST_PAYMENT",
+        /// On a fixed billing day.
+        Date = "DATE",
+    }
+}
+
+wire_enum! {
+    /// The state of a payment.
+    PaymentStatus {
+        /// Pending.
+        Standby = "STANDBY",
+        /// Completed.
+        Complete = "COMPLETE",
+        /// Canceled.
+        Canceled = "CANCELED",
+        /// Partly canceled.
+        PartialCanceled = "PARTIAL_CANCELED",
+        /// The customer closed the payment window.
+        UserCanceled = "USER_CANCELED",
+        /// Cancellation failed.
+        CanceledFail = "CANCELED_FAIL",
+        /// Failed.
+        Failed = "FAILED",
+        /// Waiting for a virtual-account deposit.
+        VirtualBankStandby = "VIRTUAL_BANK_STANDBY",
+        /// Waiting for a CMS account debit.
+        CmsStandby = "CMS_STANDBY",
+    }
+}
+
+wire_enum! {
+    /// How a payment was made.
+    PaymentMethod {
+        /// Card.
+        Card = "CARD",
+        /// Virtual bank account.
+        Vbank = "VBANK",
+        /// Bank transfer.
+        Bank = "BANK",
+        /// Mobile phone billing.
+        Cellphone = "CELLPHONE",
+        /// A simple-pay service.
+        SimplePay = "SIMPLE_PAY",
+        /// Bank-account debit (CMS).
+        Cms = "CMS",
+        /// Card, recurring billing.
+        CardBill = "CARD_BILL",
+        /// Mobile phone, recurring billing.
+        CellphoneBill = "CELLPHONE_BILL",
+        /// Bank-account debit, recurring billing.
+        CmsBill = "CMS_BILL",
+    }
+}
+
+wire_enum! {
+    /// A Korean bank, as used by CMS account debits.
+    BankCode {
+        /// Korea Development Bank.
+        Kdb = "KDB",
+        /// Industrial Bank of Korea.
+        Ibk = "IBK",
+        /// KB Kookmin Bank.
+        Kb = "KB",
+        /// KEB (Korea Exchange Bank).
+        Keb = "KEB",
+        /// Suhyup Bank.
+        Sh = "SH",
+        /// NongHyup Bank.
+        Nh = "NH",
+        /// Woori Bank.
+        Woori = "WOORI",
+        /// SC First Bank.
+        Sc = "SC",
+        /// Citibank Korea (formerly Hanmi).
+        Hanmi = "HANMI",
+        /// DGB Daegu Bank.
+        Dgb = "DGB",
+        /// BNK Busan Bank.
+        BnkBs = "BNK_BS",
+        /// Kwangju Bank.
+        Kjb = "KJB",
+        /// Jeju Bank.
+        Jeju = "JEJU",
+        /// Jeonbuk Bank.
+        Jb = "JB",
+        /// BNK Kyongnam Bank.
+        BnkKn = "BNK_KN",
+        /// MG Saemaul Geumgo.
+        Mg = "MG",
+        /// Credit union (Shinhyup).
+        CreditUnion = "CREDIT_UNION",
+        /// Korea Post.
+        Post = "POST",
+        /// Hana Bank.
+        Hana = "HANA",
+        /// Shinhan Bank.
+        ShinhanUnified = "SHINHAN_UNIFIED",
+        /// K bank.
+        Kbank = "KBANK",
+        /// KakaoBank.
+        KakaoBank = "KAKAO_BANK",
+        /// Toss Bank.
+        TossBank = "TOSS_BANK",
+    }
+}
+
+wire_enum! {
+    /// The state of a CMS bank-account debit (`NiceCms::status`).
+    CmsStatus {
+        /// Account registration pending.
+        AccountPending = "ACCOUNT_PENDING",
+        /// Account registration failed.
+        AccountFail = "ACCOUNT_FAIL",
+        /// Account registered.
+        AccountSuccess = "ACCOUNT_SUCCESS",
+        /// Withdrawal pending.
+        WithdrawPending = "WITHDRAW_PENDING",
+        /// Withdrawal failed.
+        WithdrawFail = "WITHDRAW_FAIL",
+        /// Withdrawal succeeded.
+        WithdrawSuccess = "WITHDRAW_SUCCESS",
+    }
+}
+
+wire_enum! {
+    /// The kind of StepCover dunning message.
+    CoverMessageType {
+        /// A payment reminder.
+        Remind = "REMIND",
+        /// The payment date was changed.
+        DateChanged = "DATE_CHANGED",
+        /// The cover ended.
+        Paused = "PAUSED",
+    }
+}

@@ -1,0 +1,391 @@
+//! Verifying the `Steppay-Signature` header: [`WebhookVerifier`], [`sign`], [`SignatureError`].
+//!
+//! StepPay signs each delivery with HMAC-SHA256 over `<timestamp>.<raw body>`, keyed with the
+//! webhook's verification key, and sends `timestamp=<unix seconds>,key=<base64>[;<base64>...]`.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+use crate::{parse_webhook, Error, Webhook};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The name of the HTTP header that carries StepPay's signature.
+pub const SIGNATURE_HEADER: &str = "Steppay-Signature";
+
+/// The default replay window: 300 seconds either way.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
+/// Headers longer than this are rejected before any work is done.
+const MAX_HEADER_LEN: usize = 8 * 1024;
+
+/// Checks `Steppay-Signature` headers against one or more verification keys.
+///
+/// Safe by default: signatures are compared in constant time against the exact expected
+/// value, and timestamps more than 300 seconds old or in the future are rejected (replay
+/// protection).
+///
+/// **Verify the raw body bytes exactly as received.** JSON that was parsed and serialized
+/// again (re-ordered keys, changed whitespace or number formatting) will not verify. Read
+/// the body as bytes before any JSON extractor touches it.
+///
+/// # Examples
+///
+/// ```
+/// use steppay_webhook::{sign, Event, WebhookVerifier};
+///
+/// let secret = "whsec_test_5f2b8c1d9e";
+/// let body = br#"{"timestamp":1795046400,"version":"v1","event":"payment.completed","data":{
+///   "paymentId":7,"idKey":"1605793241","status":"COMPLETE","paymentGateway":"TOSS",
+///   "paymentMethod":"CARD","paidAmount":9900}}"#;
+/// let header = sign(secret, 1795046400, body); // what StepPay sends
+///
+/// let verifier = WebhookVerifier::new(secret);
+/// verifier.verify_at(&header, body, 1795046410)?; // 10 s later
+/// assert!(verifier.verify_at(&header, b"{}", 1795046410).is_err());
+/// # Ok::<(), steppay_webhook::SignatureError>(())
+/// ```
+#[derive(Clone)]
+pub struct WebhookVerifier {
+    keys: Vec<HmacSha256>,
+    tolerance: Option<Duration>,
+}
+
+impl WebhookVerifier {
+    /// A verifier for one verification key (the key from the webhook's page in the StepPay
+    /// portal, used as its UTF-8 bytes).
+    ///
+    /// An empty key matches no signature, so a missing configuration value cannot turn
+    /// verification into "anyone who signs with an empty key".
+    pub fn new(secret: impl AsRef<[u8]>) -> Self {
+        Self {
+            keys: Vec::new(),
+            tolerance: Some(DEFAULT_TOLERANCE),
+        }
+        .with_secret(secret)
+    }
+
+    /// Accepts a further key too. During a key rotation, give both the old and the new key:
+    /// a delivery signed with either verifies.
+    ///
+    /// ```
+    /// use steppay_webhook::{sign, WebhookVerifier};
+    ///
+    /// let verifier = WebhookVerifier::new("old-key").with_secret("new-key");
+    /// let body = b"{}";
+    /// assert!(verifier.verify_at(&sign("old-key", 100, body), body, 100).is_ok());
+    /// assert!(verifier.verify_at(&sign("new-key", 100, body), body, 100).is_ok());
+    /// assert!(verifier.verify_at(&sign("other", 100, body), body, 100).is_err());
+    /// ```
+    pub fn with_secret(mut self, secret: impl AsRef<[u8]>) -> Self {
+        let secret = secret.as_ref();
+        if !secret.is_empty() {
+            // HMAC accepts keys of any length, so this cannot fail.
+            if let Ok(key) = HmacSha256::new_from_slice(secret) {
+                self.keys.push(key);
+            }
+        }
+        self
+    }
+
+    /// Sets the replay window (default 300 seconds). A timestamp older than `now - tolerance`
+    /// or newer than `now + tolerance` is rejected; exactly `tolerance` away still passes.
+    /// Sub-second parts are ignored (timestamps are whole seconds).
+    pub fn with_tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = Some(tolerance);
+        self
+    }
+
+    /// Turns the timestamp check off: any age verifies. Meant for replaying stored
+    /// deliveries in tests and tools, never for a live receiver.
+    pub fn without_timestamp_check(mut self) -> Self {
+        self.tolerance = None;
+        self
+    }
+
+    /// The replay window, or `None` when the timestamp check is off.
+    pub fn tolerance(&self) -> Option<Duration> {
+        self.tolerance
+    }
+
+    /// Verifies `header` (the `Steppay-Signature` value) for `body` (the raw request body)
+    /// against the system clock.
+    pub fn verify(&self, header: &str, body: &[u8]) -> Result<(), SignatureError> {
+        self.verify_at(header, body, unix_now())
+    }
+
+    /// Verifies with an injected clock: `now_unix_seconds` is the current Unix time.
+    pub fn verify_at(
+        &self,
+        header: &str,
+        body: &[u8],
+        now_unix_seconds: i64,
+    ) -> Result<(), SignatureError> {
+        let parsed = ParsedHeader::parse(header)?;
+        if !self.any_signature_matches(&parsed, body) {
+            return Err(SignatureError::NoMatch);
+        }
+        self.check_timestamp(parsed.timestamp, now_unix_seconds)
+    }
+
+    /// Verifies, then parses: the safe way to read an untrusted delivery.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Signature`] when the header does not verify; otherwise as
+    /// [`parse_webhook`].
+    pub fn parse(&self, header: &str, body: &[u8]) -> Result<Webhook, Error> {
+        self.parse_at(header, body, unix_now())
+    }
+
+    /// [`WebhookVerifier::parse`] with an injected clock.
+    pub fn parse_at(&self, header: &str, body: &[u8], now_unix_seconds: i64) -> Result<Webhook, Error> {
+        self.verify_at(header, body, now_unix_seconds)?;
+        parse_webhook(body)
+    }
+
+    fn any_signature_matches(&self, header: &ParsedHeader<'_>, body: &[u8]) -> bool {
+        let candidates: Vec<Vec<u8>> = header
+            .signatures()
+            .filter_map(|signature| base64::engine::general_purpose::STANDARD.decode(signature).ok())
+            .collect();
+        let mut matched = false;
+        for key in &self.keys {
+            let mut mac = key.clone();
+            mac.update(header.timestamp_text.as_bytes());
+            mac.update(b".");
+            mac.update(body);
+            for candidate in &candidates {
+                // Constant-time comparison; a candidate of the wrong length does not match.
+                // No early exit, so timing does not reveal which key or signature matched.
+                matched |= mac.clone().verify_slice(candidate).is_ok();
+            }
+        }
+        matched
+    }
+
+    fn check_timestamp(&self, timestamp: i64, now: i64) -> Result<(), SignatureError> {
+        let Some(tolerance) = self.tolerance else {
+            return Ok(());
+        };
+        let tolerance = tolerance.as_secs();
+        let skew = i128::from(now) - i128::from(timestamp);
+        let distance = u64::try_from(skew.unsigned_abs()).unwrap_or(u64::MAX);
+        if distance <= tolerance {
+            Ok(())
+        } else if skew > 0 {
+            Err(SignatureError::TimestampTooOld {
+                age: Duration::from_secs(distance),
+                tolerance: Duration::from_secs(tolerance),
+            })
+        } else {
+            Err(SignatureError::TimestampInFuture {
+                ahead: Duration::from_secs(distance),
+                tolerance: Duration::from_secs(tolerance),
+            })
+        }
+    }
+}
+
+impl fmt::Debug for WebhookVerifier {
+    /// Never prints a key.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookVerifier")
+            .field("keys", &format_args!("[{} redacted]", self.keys.len()))
+            .field("tolerance", &self.tolerance)
+            .finish()
+    }
+}
+
+fn unix_now() -> i64 {
+    match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+    }
+}
+
+/// Signs `body` the way StepPay does and returns a complete `Steppay-Signature` header value
+/// (`timestamp=...,key=...`). For tests and local tooling.
+///
+/// ```
+/// use steppay_webhook::sign;
+///
+/// let header = sign("whsec_test_5f2b8c1d9e", 1706002316, br#"{"event":"x"}"#);
+/// assert!(header.starts_with("timestamp=1706002316,key="));
+/// ```
+pub fn sign(secret: impl AsRef<[u8]>, timestamp: i64, body: &[u8]) -> String {
+    let Ok(mut mac) = HmacSha256::new_from_slice(secret.as_ref()) else {
+        unreachable!("HMAC accepts keys of any length")
+    };
+    let timestamp = timestamp.to_string();
+    mac.update(timestamp.as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    let signature = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    format!("timestamp={timestamp},key={signature}")
+}
+
+/// Why a `Steppay-Signature` header did not verify.
+///
+/// Contains nothing secret: neither the keys nor the expected signature.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignatureError {
+    /// No `Steppay-Signature` header, or an empty one.
+    #[error("the Steppay-Signature header is missing or empty")]
+    MissingHeader,
+
+    /// The header is not `timestamp=...,key=...`.
+    #[error("malformed Steppay-Signature header: {reason}")]
+    MalformedHeader {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+
+    /// The header has no `timestamp` part.
+    #[error("the Steppay-Signature header has no timestamp")]
+    MissingTimestamp,
+
+    /// The `timestamp` part is not a whole number of seconds.
+    #[error("the Steppay-Signature timestamp {value:?} is not a number")]
+    InvalidTimestamp {
+        /// The value as sent (at most 32 characters of it).
+        value: String,
+    },
+
+    /// The header has no `key` part, or it holds no signature.
+    #[error("the Steppay-Signature header has no signature (key)")]
+    MissingSignature,
+
+    /// The signature is valid but the timestamp is older than the replay window.
+    #[error("the timestamp is {}s old, beyond the {}s tolerance (a replay?)", .age.as_secs(), .tolerance.as_secs())]
+    TimestampTooOld {
+        /// How old the timestamp is.
+        age: Duration,
+        /// The replay window in force.
+        tolerance: Duration,
+    },
+
+    /// The signature is valid but the timestamp is further in the future than the replay
+    /// window allows (check the clock).
+    #[error("the timestamp is {}s in the future, beyond the {}s tolerance", .ahead.as_secs(), .tolerance.as_secs())]
+    TimestampInFuture {
+        /// How far ahead the timestamp is.
+        ahead: Duration,
+        /// The replay window in force.
+        tolerance: Duration,
+    },
+
+    /// No signature in the header matches the body under any configured key.
+    #[error("no signature matches the body")]
+    NoMatch,
+}
+
+/// The parts of a `Steppay-Signature` header.
+struct ParsedHeader<'a> {
+    timestamp: i64,
+    timestamp_text: &'a str,
+    keys: Vec<&'a str>,
+}
+
+impl<'a> ParsedHeader<'a> {
+    fn parse(header: &'a str) -> Result<Self, SignatureError> {
+        let header = header.trim();
+        if header.is_empty() {
+            return Err(SignatureError::MissingHeader);
+        }
+        if header.len() > MAX_HEADER_LEN {
+            return Err(SignatureError::MalformedHeader { reason: "too long" });
+        }
+        let mut timestamp_text = None;
+        let mut keys = Vec::new();
+        for part in header.split(',') {
+            let part = part.trim();
+            if part.is_empty() {
+                continue;
+            }
+            // Split at the first `=` only: base64 values end in `=` padding.
+            let Some((name, value)) = part.split_once('=') else {
+                return Err(SignatureError::MalformedHeader {
+                    reason: "expected name=value parts separated by commas",
+                });
+            };
+            match name.trim() {
+                "timestamp" => {
+                    if timestamp_text.replace(value.trim()).is_some() {
+                        return Err(SignatureError::MalformedHeader {
+                            reason: "more than one timestamp",
+                        });
+                    }
+                }
+                "key" => keys.push(value.trim()),
+                // Parts this crate does not know are left for future versions.
+                _ => {}
+            }
+        }
+        let timestamp_text = timestamp_text.ok_or(SignatureError::MissingTimestamp)?;
+        let timestamp = parse_timestamp(timestamp_text).ok_or_else(|| SignatureError::InvalidTimestamp {
+            value: timestamp_text.chars().take(32).collect(),
+        })?;
+        let parsed = Self {
+            timestamp,
+            timestamp_text,
+            keys,
+        };
+        if parsed.signatures().next().is_none() {
+            return Err(SignatureError::MissingSignature);
+        }
+        Ok(parsed)
+    }
+
+    /// Every signature in every `key` part (`;`-separated), blanks skipped.
+    fn signatures(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.keys
+            .iter()
+            .flat_map(|key| key.split(';'))
+            .map(str::trim)
+            .filter(|signature| !signature.is_empty())
+    }
+}
+
+fn parse_timestamp(text: &str) -> Option<i64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let verifier = WebhookVerifier::new("whsec_super_secret_value").with_secret("second-secret");
+        let debug = format!("{verifier:?}");
+        assert!(!debug.contains("super_secret"), "{debug}");
+        assert!(!debug.contains("second-secret"), "{debug}");
+        assert!(debug.contains("2 redacted"), "{debug}");
+    }
+
+    #[test]
+    fn empty_secret_matches_nothing() {
+        let body = b"{}";
+        let header = sign("", 100, body);
+        assert_eq!(
+            WebhookVerifier::new("").verify_at(&header, body, 100),
+            Err(SignatureError::NoMatch)
+        );
+    }
+
+    #[test]
+    fn header_parts_parse_in_any_order() {
+        let parsed = ParsedHeader::parse(" key = a= ; b== , timestamp = 17 ").unwrap();
+        assert_eq!(parsed.timestamp, 17);
+        assert_eq!(parsed.signatures().collect::<Vec<_>>(), ["a=", "b=="]);
+    }
+}

@@ -1,0 +1,183 @@
+//! [`Webhook`] (the envelope), [`parse_webhook`] and serialization back to the wire form.
+
+use std::borrow::Cow;
+
+use serde::de::IgnoredAny;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::error::{join_path, message_without_position};
+use crate::event::EventData;
+use crate::{Error, Event, EventType};
+
+/// One StepPay webhook delivery: the envelope and its typed event.
+///
+/// Serializing a `Webhook` gives back the wire JSON
+/// (`{"timestamp", "version", "event", "data"}`).
+///
+/// # Examples
+///
+/// ```
+/// use steppay_webhook::{parse_webhook, Event};
+///
+/// let body = r#"{"timestamp":1795046400,"version":"v1","event":"customer.created",
+///   "data":{"id":42,"name":"홍길동","email":"gildong@example.kr"}}"#.as_bytes();
+/// let webhook = parse_webhook(body)?;
+/// assert_eq!(webhook.timestamp, 1795046400);
+/// assert_eq!(webhook.sent_at().unwrap().to_rfc3339(), "2026-11-19T00:00:00+00:00");
+/// if let Event::CustomerCreated(customer) = &webhook.event {
+///     assert_eq!(customer.name.as_deref(), Some("홍길동"));
+/// }
+///
+/// let json = serde_json::to_value(&webhook).unwrap();
+/// assert_eq!(json["event"], "customer.created");
+/// assert_eq!(json["data"]["email"], "gildong@example.kr");
+/// # Ok::<(), steppay_webhook::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Webhook {
+    /// When the event was sent, as sent: usually Unix seconds. See [`Webhook::sent_at`].
+    pub timestamp: i64,
+    /// API version of the `data` schema, e.g. `"v1"`.
+    pub version: String,
+    /// The event type and its typed data.
+    pub event: Event,
+}
+
+impl Webhook {
+    /// The envelope timestamp as a UTC date-time. 13-digit values (and longer) are read as
+    /// milliseconds, shorter ones as seconds. `None` if out of range.
+    ///
+    /// ```
+    /// # use steppay_webhook::{Webhook, Event};
+    /// # let mut webhook = Webhook { timestamp: 1688697915, version: "v1".into(),
+    /// #     event: Event::Unknown { event: "x".into(), data: serde_json::Value::Null } };
+    /// assert_eq!(webhook.sent_at().unwrap().to_rfc3339(), "2023-07-07T02:45:15+00:00");
+    /// webhook.timestamp = 1688697915123;
+    /// assert_eq!(webhook.sent_at().unwrap().to_rfc3339(), "2023-07-07T02:45:15.123+00:00");
+    /// ```
+    pub fn sent_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        const MILLIS_THRESHOLD: i64 = 1_000_000_000_000; // the smallest 13-digit number
+        if self.timestamp.unsigned_abs() >= MILLIS_THRESHOLD as u64 {
+            chrono::DateTime::from_timestamp_millis(self.timestamp)
+        } else {
+            chrono::DateTime::from_timestamp(self.timestamp, 0)
+        }
+    }
+
+    /// The event's wire name (`"order.created"`), unknown event types included.
+    pub fn event_name(&self) -> &str {
+        self.event.event_name()
+    }
+
+    /// The event's type, or `None` for an event type the crate does not know.
+    pub fn event_type(&self) -> Option<EventType> {
+        self.event.event_type()
+    }
+}
+
+impl Serialize for Webhook {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Webhook", 4)?;
+        s.serialize_field("timestamp", &self.timestamp)?;
+        s.serialize_field("version", &self.version)?;
+        s.serialize_field("event", self.event.event_name())?;
+        s.serialize_field("data", &EventData(&self.event))?;
+        s.end()
+    }
+}
+
+/// The envelope with `data` left unparsed until the event type is known, so that key order
+/// does not matter and the body is read once.
+#[derive(Deserialize)]
+struct RawEnvelope<'a> {
+    timestamp: i64,
+    version: String,
+    #[serde(borrow)]
+    event: Cow<'a, str>,
+    #[serde(borrow)]
+    data: &'a RawValue,
+}
+
+/// Parses a raw webhook request body into a typed [`Webhook`].
+///
+/// Pass the body bytes exactly as received. Event types the crate does not know parse into
+/// [`Event::Unknown`]; undocumented enumeration values parse into the enumeration's
+/// `Unknown` variant; unknown fields are ignored. This does **not** check the signature:
+/// use [`WebhookVerifier::parse`](crate::WebhookVerifier::parse) on untrusted input.
+///
+/// # Errors
+///
+/// [`Error::InvalidJson`] when the body is not JSON, [`Error::NotAnObject`] when it is not an
+/// object, [`Error::InvalidEnvelope`] when `timestamp`, `version`, `event` or `data` is missing
+/// or of the wrong type, and [`Error::InvalidData`] when `data` does not match the event
+/// type's schema (with the JSON path of the field).
+///
+/// # Examples
+///
+/// ```
+/// use steppay_webhook::{parse_webhook, Event};
+///
+/// let body = br#"{"data":{"id":1,"subscriptionItemId":9,"accumulatedRecord":30,"recordQuotas":[]},
+///   "event":"subscription.usage.added","version":"v1","timestamp":1688697915}"#;
+/// match parse_webhook(body)?.event {
+///     Event::SubscriptionUsageAdded(usage) => assert_eq!(usage.accumulated_record, 30),
+///     other => println!("not handled: {}", other.event_name()),
+/// }
+/// # Ok::<(), steppay_webhook::Error>(())
+/// ```
+pub fn parse_webhook(body: &[u8]) -> Result<Webhook, Error> {
+    let envelope = parse_envelope(body)?;
+    let data = envelope.data.get();
+    let event = match envelope.event.parse::<EventType>() {
+        Ok(kind) => Event::parse_known(kind, data).map_err(|error| Error::InvalidData {
+            event: envelope.event.clone().into_owned(),
+            path: join_path("data", error.path()),
+            message: message_without_position(error.inner()),
+            data: envelope.data.to_owned(),
+        })?,
+        Err(_) => Event::Unknown {
+            event: envelope.event.clone().into_owned(),
+            // `data` is already known to be valid JSON.
+            data: serde_json::from_str(data).map_err(|source| Error::InvalidJson { source })?,
+        },
+    };
+    Ok(Webhook {
+        timestamp: envelope.timestamp,
+        version: envelope.version,
+        event,
+    })
+}
+
+fn parse_envelope(body: &[u8]) -> Result<RawEnvelope<'_>, Error> {
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        // Not an object: say whether it is JSON at all.
+        serde_json::from_slice::<IgnoredAny>(body).map_err(|source| Error::InvalidJson { source })?;
+        let found = match first {
+            Some(b'[') => "an array",
+            Some(b'"') => "a string",
+            Some(b't' | b'f') => "a boolean",
+            Some(b'n') => "null",
+            _ => "a number",
+        };
+        return Err(Error::NotAnObject { found });
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let envelope = serde_path_to_error::deserialize::<_, RawEnvelope<'_>>(&mut de).map_err(|error| {
+        let inner = error.inner();
+        if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+            return Error::InvalidJson {
+                source: error.into_inner(),
+            };
+        }
+        Error::InvalidEnvelope {
+            path: join_path("", error.path()),
+            message: message_without_position(inner),
+        }
+    })?;
+    // Trailing characters after the object.
+    de.end().map_err(|source| Error::InvalidJson { source })?;
+    Ok(envelope)
+}
