@@ -186,8 +186,8 @@ impl DateTime {
         };
         let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
         let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-        let date = NaiveDate::from_ymd_opt(year as i32, month, day)
-            .ok_or_else(|| err("no such date"))?;
+        let date =
+            NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(|| err("no such date"))?;
 
         let mut rest = &input[19..];
         let mut nanos = 0u32;
@@ -233,7 +233,11 @@ fn parse_offset(text: &str) -> Option<FixedOffset> {
         4 => (&digits[..2], &digits[2..]),
         _ => return None,
     };
-    if !hours.bytes().chain(minutes.bytes()).all(|b| b.is_ascii_digit()) {
+    if !hours
+        .bytes()
+        .chain(minutes.bytes())
+        .all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let hours: i32 = hours.parse().ok()?;
@@ -272,7 +276,12 @@ impl fmt::Display for DateTime {
         if self.fraction_digits > 0 {
             let nanos = self.naive.and_utc().timestamp_subsec_nanos();
             let scaled = nanos / 10u32.pow(9 - u32::from(self.fraction_digits));
-            write!(f, ".{:0width$}", scaled, width = usize::from(self.fraction_digits))?;
+            write!(
+                f,
+                ".{:0width$}",
+                scaled,
+                width = usize::from(self.fraction_digits)
+            )?;
         }
         match self.offset {
             WireOffset::None => Ok(()),
@@ -395,7 +404,10 @@ mod tests {
     #[test]
     fn precision_is_kept() {
         let value = round_trip("2023-09-13T09:09:31.123456789");
-        assert_eq!(value.naive().and_utc().timestamp_subsec_nanos(), 123_456_789);
+        assert_eq!(
+            value.naive().and_utc().timestamp_subsec_nanos(),
+            123_456_789
+        );
         assert_eq!(value.fraction_digits(), 9);
         let six = round_trip("2023-09-13T09:09:31.038268");
         assert_eq!(six.naive().and_utc().timestamp_subsec_nanos(), 38_268_000);
@@ -417,7 +429,10 @@ mod tests {
             .unwrap();
         assert_eq!(DateTime::from(naive).to_string(), "2026-01-02T03:04:05.6");
         let fixed = KST.from_local_datetime(&naive).unwrap();
-        assert_eq!(DateTime::from(fixed).to_string(), "2026-01-02T03:04:05.6+09:00");
+        assert_eq!(
+            DateTime::from(fixed).to_string(),
+            "2026-01-02T03:04:05.6+09:00"
+        );
     }
 
     #[test]
@@ -437,7 +452,10 @@ mod tests {
             "２０２３-09-13T09:07:55",
             "+2023-09-13T09:07:5",
         ] {
-            assert!(text.parse::<DateTime>().is_err(), "{text:?} should not parse");
+            assert!(
+                text.parse::<DateTime>().is_err(),
+                "{text:?} should not parse"
+            );
         }
     }
 }

@@ -3,7 +3,9 @@
 use serde::ser::{Serialize, Serializer};
 use strum::{EnumCount, IntoEnumIterator, VariantArray};
 
-use crate::schema::{Cover, Customer, Invoice, Order, Payment, Price, Product, Subscription, Usage};
+use crate::schema::{
+    Cover, Customer, Invoice, Order, Payment, Price, Product, Subscription, Usage,
+};
 
 /// The table of every event type this crate knows: variant, wire name, payload type,
 /// handler method. Every per-event list in the crate is generated from it, so the lists

@@ -9,6 +9,7 @@ mod event;
 
 mod datetime;
 mod error;
+mod handler;
 mod schema;
 mod serde_util;
 mod signature;
@@ -17,6 +18,10 @@ mod webhook;
 pub use datetime::{DateTime, DateTimeParseError, KST};
 pub use error::Error;
 pub use event::{Event, EventType};
+pub use handler::{
+    dispatch, dispatch_async, receive, receive_async, AsyncWebhookHandler, Outcome, WebhookHandler,
+    WebhookMeta,
+};
 pub use schema::*;
 pub use signature::{sign, SignatureError, WebhookVerifier, SIGNATURE_HEADER};
 pub use webhook::{parse_webhook, Webhook};

@@ -21,8 +21,8 @@ pub use invoice::Invoice;
 pub use order::{DemoCycle, Order, OrderItem};
 pub use payment::{Cancel, NiceCms, Payer, Payment, VBank};
 pub use price::{
-    Claim, Interval, Plan, Price, PriceAdditionalBilling, PriceAdditionalBillingRange,
-    PriceBundle, PriceOption, SetupOption,
+    Claim, Interval, Plan, Price, PriceAdditionalBilling, PriceAdditionalBillingRange, PriceBundle,
+    PriceOption, SetupOption,
 };
 pub use product::{Product, ProductCategory, ProductOption, ProductOptionGroup};
 pub use shipping::Shipping;

@@ -15,13 +15,18 @@ pub(crate) mod decimal {
     use rust_decimal::Decimal;
     use serde_json::value::RawValue;
 
-    pub(crate) fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(
+        value: &Decimal,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         // A raw value makes serde_json write the decimal's exact text as a JSON number.
         let raw = RawValue::from_string(value.to_string()).map_err(serde::ser::Error::custom)?;
         serde::Serialize::serialize(&raw, serializer)
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Decimal, D::Error> {
         let raw = <Box<RawValue>>::deserialize(deserializer)?;
         from_raw(raw.get())
     }
@@ -30,14 +35,18 @@ pub(crate) mod decimal {
         const EXPECTED: &str = "a decimal";
         match text.as_bytes().first() {
             Some(b'-' | b'0'..=b'9') => {
-                let parsed = if text.contains(['e', 'E']) {
-                    Decimal::from_scientific(text)
-                } else {
-                    text.parse::<Decimal>()
-                };
-                parsed.map_err(|_| {
-                    E::invalid_value(Unexpected::Other(&format!("number {text}")), &EXPECTED)
-                })
+                let invalid =
+                    || E::invalid_value(Unexpected::Other(&format!("number {text}")), &EXPECTED);
+                if text.contains(['e', 'E']) {
+                    return Decimal::from_scientific(text).map_err(|_| invalid());
+                }
+                let parsed = text.parse::<Decimal>().map_err(|_| invalid())?;
+                // rust_decimal rounds digits it cannot hold; an amount must never be rounded.
+                let fraction_digits = text.split_once('.').map_or(0, |(_, f)| f.len());
+                if parsed.scale() as usize != fraction_digits {
+                    return Err(invalid());
+                }
+                Ok(parsed)
             }
             _ => {
                 // Not a number: report what it was, as serde does for other types.
@@ -111,7 +120,9 @@ pub(crate) mod id {
         }
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<String, D::Error> {
         deserializer.deserialize_any(IdVisitor)
     }
 

@@ -143,7 +143,12 @@ impl WebhookVerifier {
     }
 
     /// [`WebhookVerifier::parse`] with an injected clock.
-    pub fn parse_at(&self, header: &str, body: &[u8], now_unix_seconds: i64) -> Result<Webhook, Error> {
+    pub fn parse_at(
+        &self,
+        header: &str,
+        body: &[u8],
+        now_unix_seconds: i64,
+    ) -> Result<Webhook, Error> {
         self.verify_at(header, body, now_unix_seconds)?;
         parse_webhook(body)
     }
@@ -151,7 +156,11 @@ impl WebhookVerifier {
     fn any_signature_matches(&self, header: &ParsedHeader<'_>, body: &[u8]) -> bool {
         let candidates: Vec<Vec<u8>> = header
             .signatures()
-            .filter_map(|signature| base64::engine::general_purpose::STANDARD.decode(signature).ok())
+            .filter_map(|signature| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(signature)
+                    .ok()
+            })
             .collect();
         let mut matched = false;
         for key in &self.keys {
@@ -328,9 +337,10 @@ impl<'a> ParsedHeader<'a> {
             }
         }
         let timestamp_text = timestamp_text.ok_or(SignatureError::MissingTimestamp)?;
-        let timestamp = parse_timestamp(timestamp_text).ok_or_else(|| SignatureError::InvalidTimestamp {
-            value: timestamp_text.chars().take(32).collect(),
-        })?;
+        let timestamp =
+            parse_timestamp(timestamp_text).ok_or_else(|| SignatureError::InvalidTimestamp {
+                value: timestamp_text.chars().take(32).collect(),
+            })?;
         let parsed = Self {
             timestamp,
             timestamp_text,
@@ -365,7 +375,8 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_secret() {
-        let verifier = WebhookVerifier::new("whsec_super_secret_value").with_secret("second-secret");
+        let verifier =
+            WebhookVerifier::new("whsec_super_secret_value").with_secret("second-secret");
         let debug = format!("{verifier:?}");
         assert!(!debug.contains("super_secret"), "{debug}");
         assert!(!debug.contains("second-secret"), "{debug}");

@@ -131,6 +131,19 @@ pub fn parse_webhook(body: &[u8]) -> Result<Webhook, Error> {
     let envelope = parse_envelope(body)?;
     let data = envelope.data.get();
     let event = match envelope.event.parse::<EventType>() {
+        // Every schema is an object; serde would otherwise also read a positional array.
+        Ok(kind) if !data.starts_with('{') => {
+            return Err(Error::InvalidData {
+                event: envelope.event.into_owned(),
+                path: "data".to_owned(),
+                message: format!(
+                    "invalid type: {}, expected a JSON object ({})",
+                    json_kind(data),
+                    kind.schema_name()
+                ),
+                data: envelope.data.to_owned(),
+            })
+        }
         Ok(kind) => Event::parse_known(kind, data).map_err(|error| Error::InvalidData {
             event: envelope.event.clone().into_owned(),
             path: join_path("data", error.path()),
@@ -154,30 +167,48 @@ fn parse_envelope(body: &[u8]) -> Result<RawEnvelope<'_>, Error> {
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if first != Some(&b'{') {
         // Not an object: say whether it is JSON at all.
-        serde_json::from_slice::<IgnoredAny>(body).map_err(|source| Error::InvalidJson { source })?;
-        let found = match first {
-            Some(b'[') => "an array",
-            Some(b'"') => "a string",
-            Some(b't' | b'f') => "a boolean",
-            Some(b'n') => "null",
-            _ => "a number",
-        };
-        return Err(Error::NotAnObject { found });
+        serde_json::from_slice::<IgnoredAny>(body)
+            .map_err(|source| Error::InvalidJson { source })?;
+        return Err(Error::NotAnObject {
+            found: json_kind_of(first.copied()),
+        });
     }
     let mut de = serde_json::Deserializer::from_slice(body);
-    let envelope = serde_path_to_error::deserialize::<_, RawEnvelope<'_>>(&mut de).map_err(|error| {
-        let inner = error.inner();
-        if inner.is_syntax() || inner.is_eof() || inner.is_io() {
-            return Error::InvalidJson {
-                source: error.into_inner(),
-            };
-        }
-        Error::InvalidEnvelope {
-            path: join_path("", error.path()),
-            message: message_without_position(inner),
-        }
-    })?;
+    let envelope =
+        serde_path_to_error::deserialize::<_, RawEnvelope<'_>>(&mut de).map_err(|error| {
+            let inner = error.inner();
+            if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+                return Error::InvalidJson {
+                    source: error.into_inner(),
+                };
+            }
+            // A body that is not JSON at all is reported as such, even when an envelope field
+            // error came first (`{} trailing`).
+            if let Err(source) = serde_json::from_slice::<IgnoredAny>(body) {
+                return Error::InvalidJson { source };
+            }
+            Error::InvalidEnvelope {
+                path: join_path("", error.path()),
+                message: message_without_position(inner),
+            }
+        })?;
     // Trailing characters after the object.
     de.end().map_err(|source| Error::InvalidJson { source })?;
     Ok(envelope)
+}
+
+/// What kind of JSON value `text` (valid JSON, leading whitespace skipped) is.
+fn json_kind(text: &str) -> &'static str {
+    json_kind_of(text.bytes().find(|b| !b.is_ascii_whitespace()))
+}
+
+fn json_kind_of(first: Option<u8>) -> &'static str {
+    match first {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
 }

@@ -103,7 +103,7 @@ macro_rules! wire_enum {
                     type Value = $name;
 
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(concat!("a ", stringify!($name), " string"))
+                        f.write_str(concat!(stringify!($name), " as a string"))
                     }
 
                     fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<$name, E> {

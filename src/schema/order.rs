@@ -3,7 +3,9 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{DateUnitType, OrderItemStatus, OrderItemType, OrderType, PriceOptionType, ProductType, Shipping};
+use super::{
+    DateUnitType, OrderItemStatus, OrderItemType, OrderType, PriceOptionType, ProductType, Shipping,
+};
 use crate::serde_util::{self, decimal, id};
 use crate::DateTime;
 

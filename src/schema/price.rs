@@ -3,7 +3,10 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{AdditionalBillingType, ClaimMethodType, DateUnitType, PriceOptionType, PriceType, ProductType, WhenToClaimType};
+use super::{
+    AdditionalBillingType, ClaimMethodType, DateUnitType, PriceOptionType, PriceType, ProductType,
+    WhenToClaimType,
+};
 use crate::serde_util::{self, decimal, id};
 use crate::DateTime;
 

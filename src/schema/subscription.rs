@@ -3,7 +3,9 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{ClaimMethodType, DateUnitType, OrderItemType, PaymentGateway, PriceType, SubscriptionStatus};
+use super::{
+    ClaimMethodType, DateUnitType, OrderItemType, PaymentGateway, PriceType, SubscriptionStatus,
+};
 use crate::serde_util::{self, decimal, id};
 use crate::DateTime;
 
