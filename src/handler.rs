@@ -225,18 +225,27 @@ impl<E> Outcome<E> {
     }
 }
 
+impl<E> Outcome<E> {
+    /// A short plain-text reason for the response body. Unlike `Display`, it leaves out the
+    /// handler's error, which may hold internal details: log that inside your handler.
+    pub fn reason(&self) -> String {
+        match self {
+            Outcome::HandlerFailed { event, .. } => format!("handler failed for {event}"),
+            Outcome::Handled { event } => format!("handled {event}"),
+            Outcome::Ignored { event } => format!("ignored unknown event type {event}"),
+            Outcome::MissingSignature => format!("missing {} header", crate::SIGNATURE_HEADER),
+            Outcome::InvalidSignature(error) => format!("invalid signature: {error}"),
+            Outcome::InvalidBody(error) => format!("invalid webhook body: {error}"),
+        }
+    }
+}
+
 impl<E: fmt::Display> fmt::Display for Outcome<E> {
-    /// A short plain-text reason, suitable as a response body.
+    /// [`Outcome::reason`], plus the handler's error when it failed.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Outcome::Handled { event } => write!(f, "handled {event}"),
-            Outcome::Ignored { event } => write!(f, "ignored unknown event type {event}"),
-            Outcome::MissingSignature => write!(f, "missing {} header", crate::SIGNATURE_HEADER),
-            Outcome::InvalidSignature(error) => write!(f, "invalid signature: {error}"),
-            Outcome::InvalidBody(error) => write!(f, "invalid webhook body: {error}"),
-            Outcome::HandlerFailed { event, error } => {
-                write!(f, "handler failed for {event}: {error}")
-            }
+            Outcome::HandlerFailed { error, .. } => write!(f, "{}: {error}", self.reason()),
+            _ => f.write_str(&self.reason()),
         }
     }
 }
@@ -288,13 +297,13 @@ pub async fn receive_async<H: AsyncWebhookHandler + ?Sized>(
     verifier: &WebhookVerifier,
     handler: &H,
 ) -> Outcome<H::Error> {
-    match verify_and_parse(body, signature_header, verifier) {
-        Ok(webhook) => {
-            let result = dispatch_async(&webhook, handler).await;
-            finish(&webhook, result)
-        }
-        Err(outcome) => outcome,
-    }
+    // Bound before the await so that the future holds no `H::Error` (it need not be `Send`).
+    let webhook = match verify_and_parse(body, signature_header, verifier) {
+        Ok(webhook) => webhook,
+        Err(outcome) => return outcome,
+    };
+    let result = dispatch_async(&webhook, handler).await;
+    finish(&webhook, result)
 }
 
 /// Verifies and parses, or says which failure outcome applies.

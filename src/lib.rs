@@ -15,6 +15,13 @@ mod serde_util;
 mod signature;
 mod webhook;
 
+#[cfg(feature = "actix-web")]
+#[path = "integrations/actix.rs"]
+pub mod actix;
+#[cfg(feature = "axum")]
+#[path = "integrations/axum.rs"]
+pub mod axum;
+
 pub use datetime::{DateTime, DateTimeParseError, KST};
 pub use error::Error;
 pub use event::{Event, EventType};
