@@ -254,7 +254,7 @@ fn minimal_fraction_digits(nanos: u32) -> u8 {
     }
     let mut digits = 9;
     let mut n = nanos;
-    while n % 10 == 0 {
+    while n.is_multiple_of(10) {
         n /= 10;
         digits -= 1;
     }

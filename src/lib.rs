@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![doc = include_str!("lib_docs.md")]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
@@ -30,7 +31,7 @@ pub use handler::{
     WebhookMeta,
 };
 pub use schema::*;
-pub use signature::{sign, SignatureError, WebhookVerifier, SIGNATURE_HEADER};
+pub use signature::{sign, SignatureError, WebhookVerifier, DEFAULT_TOLERANCE, SIGNATURE_HEADER};
 pub use webhook::{parse_webhook, Webhook};
 
 /// Re-exported so that users name the same decimal type the crate uses for money.

@@ -324,13 +324,12 @@ impl<'a> ParsedHeader<'a> {
                 });
             };
             match name.trim() {
-                "timestamp" => {
-                    if timestamp_text.replace(value.trim()).is_some() {
-                        return Err(SignatureError::MalformedHeader {
-                            reason: "more than one timestamp",
-                        });
-                    }
+                "timestamp" if timestamp_text.is_some() => {
+                    return Err(SignatureError::MalformedHeader {
+                        reason: "more than one timestamp",
+                    });
                 }
+                "timestamp" => timestamp_text = Some(value.trim()),
                 "key" => keys.push(value.trim()),
                 // Parts this crate does not know are left for future versions.
                 _ => {}

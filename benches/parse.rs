@@ -1,0 +1,84 @@
+//! Parsing and verification throughput, with ratios against baselines measured in the same
+//! run:
+//!
+//! - `parse/*/serde_json_value` parses the same body into an untyped `serde_json::Value`: the
+//!   floor a typed parser is compared against (criterion prints both; the ratio is the
+//!   crate's overhead for types, paths and exact decimals).
+//! - `verify/*/hmac_only` computes the bare HMAC-SHA256 over the same bytes: the floor for
+//!   signature verification.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use std::hint::black_box;
+use steppay_webhook::{parse_webhook, sign, WebhookVerifier};
+
+const BODIES: &[(&str, &[u8])] = &[
+    (
+        "order.updated",
+        include_bytes!("../tests/fixtures/order.updated.json"),
+    ),
+    (
+        "product.created",
+        include_bytes!("../tests/fixtures/product.created.json"),
+    ),
+    (
+        "payment.completed",
+        include_bytes!("../tests/fixtures/payment.completed.json"),
+    ),
+    (
+        "cover.paused",
+        include_bytes!("../tests/fixtures/cover.paused.json"),
+    ),
+];
+
+fn parse(c: &mut Criterion) {
+    let mut group = c.benchmark_group("parse");
+    for (name, body) in BODIES {
+        group.throughput(Throughput::Bytes(body.len() as u64));
+        group.bench_with_input(BenchmarkId::new(*name, "parse_webhook"), body, |b, body| {
+            b.iter(|| parse_webhook(black_box(body)).expect("parses"))
+        });
+        group.bench_with_input(
+            BenchmarkId::new(*name, "serde_json_value"),
+            body,
+            |b, body| {
+                b.iter(|| {
+                    serde_json::from_slice::<serde_json::Value>(black_box(body)).expect("parses")
+                })
+            },
+        );
+    }
+    group.finish();
+}
+
+fn verify(c: &mut Criterion) {
+    const SECRET: &str = "whsec_bench_5f2b8c1d9e";
+    const NOW: i64 = 1795046400;
+    let verifier = WebhookVerifier::new(SECRET);
+    let mut group = c.benchmark_group("verify");
+    for (name, body) in BODIES {
+        let header = sign(SECRET, NOW, body);
+        group.throughput(Throughput::Bytes(body.len() as u64));
+        group.bench_with_input(BenchmarkId::new(*name, "verify_at"), body, |b, body| {
+            b.iter(|| {
+                verifier
+                    .verify_at(black_box(&header), black_box(body), NOW)
+                    .expect("verifies")
+            })
+        });
+        group.bench_with_input(BenchmarkId::new(*name, "hmac_only"), body, |b, body| {
+            b.iter(|| {
+                let mut mac =
+                    Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).expect("any key length");
+                mac.update(b"1795046400.");
+                mac.update(black_box(body));
+                mac.finalize().into_bytes()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, parse, verify);
+criterion_main!(benches);
