@@ -22,6 +22,22 @@ pub struct WebhookMeta<'a> {
 }
 
 impl<'a> WebhookMeta<'a> {
+    /// Metadata built by hand, for calling a handler method directly in your own tests.
+    ///
+    /// ```
+    /// use steppay_webhook::WebhookMeta;
+    ///
+    /// let meta = WebhookMeta::new(1795046400, "v1", "payment.completed");
+    /// assert_eq!(meta.event, "payment.completed");
+    /// ```
+    pub fn new(timestamp: i64, version: &'a str, event: &'a str) -> Self {
+        Self {
+            timestamp,
+            version,
+            event,
+        }
+    }
+
     /// The metadata of `webhook`.
     pub fn of(webhook: &'a Webhook) -> Self {
         Self {
