@@ -266,6 +266,63 @@ impl<E: fmt::Display> fmt::Display for Outcome<E> {
     }
 }
 
+/// A request rejected before any handler ran: the HTTP status and a short plain-text reason.
+///
+/// The framework integrations answer with it (`IntoResponse` for axum, `ResponseError` for
+/// actix-web); it comes from an [`Outcome`] that is not a success.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebhookRejection {
+    status: u16,
+    reason: String,
+}
+
+impl WebhookRejection {
+    /// A rejection with this HTTP status and reason.
+    pub fn new(status: u16, reason: impl Into<String>) -> Self {
+        Self {
+            status,
+            reason: reason.into(),
+        }
+    }
+
+    /// The HTTP status to answer with.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The plain-text reason to send as the response body.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl fmt::Display for WebhookRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.status, self.reason)
+    }
+}
+
+impl std::error::Error for WebhookRejection {}
+
+impl<E> From<Outcome<E>> for WebhookRejection {
+    fn from(outcome: Outcome<E>) -> Self {
+        Self::new(outcome.status(), outcome.reason())
+    }
+}
+
+/// Verifies and parses for an extractor: the webhook, or the rejection to answer with.
+/// `signature_header` holds the header's raw bytes, if the request had the header.
+#[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
+pub(crate) fn extract(
+    body: &[u8],
+    signature_header: Option<&[u8]>,
+    verifier: &WebhookVerifier,
+) -> Result<Webhook, WebhookRejection> {
+    let header = signature_header.map(String::from_utf8_lossy);
+    verify_and_parse::<std::convert::Infallible>(body, header.as_deref(), verifier)
+        .map_err(WebhookRejection::from)
+}
+
 /// Verifies a raw delivery, parses it, and hands it to `handler`, returning
 /// what happened and the HTTP status to answer with.
 ///

@@ -28,7 +28,7 @@ pub use error::Error;
 pub use event::{Event, EventType};
 pub use handler::{
     dispatch, dispatch_async, receive, receive_async, AsyncWebhookHandler, Outcome, WebhookHandler,
-    WebhookMeta,
+    WebhookMeta, WebhookRejection,
 };
 pub use schema::*;
 pub use signature::{sign, SignatureError, WebhookVerifier, DEFAULT_TOLERANCE, SIGNATURE_HEADER};

@@ -24,8 +24,6 @@
 //! # }
 //! ```
 
-use std::convert::Infallible;
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -35,9 +33,12 @@ use ::actix_web::http::StatusCode;
 use ::actix_web::web::{self, Bytes};
 use ::actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError};
 
-use crate::handler::verify_and_parse;
+use crate::handler::extract;
+#[cfg(doc)]
+use crate::Outcome;
 use crate::{
-    receive_async, AsyncWebhookHandler, Outcome, Webhook, WebhookVerifier, SIGNATURE_HEADER,
+    receive_async, AsyncWebhookHandler, Webhook, WebhookRejection, WebhookVerifier,
+    SIGNATURE_HEADER,
 };
 
 /// An extractor that reads the raw body and the `Steppay-Signature` header, verifies them
@@ -50,62 +51,31 @@ use crate::{
 #[derive(Clone, Debug, PartialEq)]
 pub struct VerifiedWebhook(pub Webhook);
 
-/// Why [`VerifiedWebhook`] rejected a request; answers with its status and a plain-text
-/// reason.
-#[derive(Debug)]
-pub struct WebhookRejection {
-    status: StatusCode,
-    reason: String,
-}
-
-impl WebhookRejection {
-    /// The HTTP status the rejection answers with.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    /// The plain-text reason sent as the response body.
-    pub fn reason(&self) -> &str {
-        &self.reason
-    }
-}
-
-impl fmt::Display for WebhookRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.status, self.reason)
-    }
-}
-
 impl ResponseError for WebhookRejection {
     fn status_code(&self) -> StatusCode {
-        self.status
+        status_code(self.status())
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status)
-            .content_type("text/plain; charset=utf-8")
-            .body(self.reason.clone())
+        plain_text(self.status(), self.reason().to_owned())
     }
 }
 
-impl<E> From<Outcome<E>> for WebhookRejection {
-    fn from(outcome: Outcome<E>) -> Self {
-        Self {
-            status: status_of(&outcome),
-            reason: outcome.reason(),
-        }
-    }
+fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-fn status_of<E>(outcome: &Outcome<E>) -> StatusCode {
-    StatusCode::from_u16(outcome.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+fn plain_text(status: u16, body: String) -> HttpResponse {
+    HttpResponse::build(status_code(status))
+        .content_type("text/plain; charset=utf-8")
+        .body(body)
 }
 
-fn signature_header(request: &HttpRequest) -> Option<String> {
+fn signature_header(request: &HttpRequest) -> Option<&[u8]> {
     request
         .headers()
         .get(SIGNATURE_HEADER)
-        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+        .map(|value| value.as_bytes())
 }
 
 impl FromRequest for VerifiedWebhook {
@@ -114,22 +84,22 @@ impl FromRequest for VerifiedWebhook {
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let verifier = request.app_data::<web::Data<WebhookVerifier>>().cloned();
-        let header = signature_header(request);
+        let header = signature_header(request).map(<[u8]>::to_vec);
         let body = Bytes::from_request(request, payload);
         Box::pin(async move {
-            let body = body.await.map_err(|error| WebhookRejection {
-                status: error.as_response_error().status_code(),
-                reason: error.to_string(),
+            let body = body.await.map_err(|error| {
+                WebhookRejection::new(
+                    error.as_response_error().status_code().as_u16(),
+                    error.to_string(),
+                )
             })?;
             let Some(verifier) = verifier else {
-                return Err(WebhookRejection {
-                    status: StatusCode::INTERNAL_SERVER_ERROR,
-                    reason: "no web::Data<WebhookVerifier> registered as app data".to_owned(),
-                });
+                return Err(WebhookRejection::new(
+                    500,
+                    "no web::Data<WebhookVerifier> registered as app data",
+                ));
             };
-            verify_and_parse::<Infallible>(&body, header.as_deref(), &verifier)
-                .map(VerifiedWebhook)
-                .map_err(WebhookRejection::from)
+            extract(&body, header.as_deref(), &verifier).map(VerifiedWebhook)
         })
     }
 }
@@ -183,9 +153,7 @@ async fn receive_route<H>(
 where
     H: AsyncWebhookHandler + Send + Sync + 'static,
 {
-    let header = signature_header(&request);
+    let header = signature_header(&request).map(String::from_utf8_lossy);
     let outcome = receive_async(&body, header.as_deref(), &state.verifier, &*state.handler).await;
-    HttpResponse::build(status_of(&outcome))
-        .content_type("text/plain; charset=utf-8")
-        .body(outcome.reason())
+    plain_text(outcome.status(), outcome.reason())
 }

@@ -21,8 +21,6 @@
 //! # }
 //! ```
 
-use std::convert::Infallible;
-use std::fmt;
 use std::sync::Arc;
 
 use ::axum::body::Bytes;
@@ -32,9 +30,12 @@ use ::axum::response::{IntoResponse, Response};
 use ::axum::routing::post;
 use ::axum::Router;
 
-use crate::handler::verify_and_parse;
+use crate::handler::extract;
+#[cfg(doc)]
+use crate::Outcome;
 use crate::{
-    receive_async, AsyncWebhookHandler, Outcome, Webhook, WebhookVerifier, SIGNATURE_HEADER,
+    receive_async, AsyncWebhookHandler, Webhook, WebhookRejection, WebhookVerifier,
+    SIGNATURE_HEADER,
 };
 
 /// An extractor that reads the raw body and the `Steppay-Signature` header, verifies them
@@ -47,57 +48,18 @@ use crate::{
 #[derive(Clone, Debug, PartialEq)]
 pub struct VerifiedWebhook(pub Webhook);
 
-/// Why [`VerifiedWebhook`] rejected a request; answers with its status and a plain-text
-/// reason.
-#[derive(Debug)]
-pub struct WebhookRejection {
-    status: StatusCode,
-    reason: String,
-}
-
-impl WebhookRejection {
-    /// The HTTP status the rejection answers with.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    /// The plain-text reason sent as the response body.
-    pub fn reason(&self) -> &str {
-        &self.reason
-    }
-}
-
-impl fmt::Display for WebhookRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.status, self.reason)
-    }
-}
-
-impl std::error::Error for WebhookRejection {}
-
 impl IntoResponse for WebhookRejection {
     fn into_response(self) -> Response {
-        (self.status, self.reason).into_response()
+        (status_code(self.status()), self.reason().to_owned()).into_response()
     }
 }
 
-impl<E> From<Outcome<E>> for WebhookRejection {
-    fn from(outcome: Outcome<E>) -> Self {
-        Self {
-            status: status_of(&outcome),
-            reason: outcome.reason(),
-        }
-    }
+fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-fn status_of<E>(outcome: &Outcome<E>) -> StatusCode {
-    StatusCode::from_u16(outcome.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-}
-
-fn signature_header(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(SIGNATURE_HEADER)
-        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+fn signature_header(headers: &HeaderMap) -> Option<&[u8]> {
+    headers.get(SIGNATURE_HEADER).map(|value| value.as_bytes())
 }
 
 impl<S> FromRequest<S> for VerifiedWebhook
@@ -108,17 +70,14 @@ where
     type Rejection = WebhookRejection;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let header = signature_header(request.headers());
+        let header = signature_header(request.headers()).map(<[u8]>::to_vec);
         let body = Bytes::from_request(request, state)
             .await
-            .map_err(|rejection| WebhookRejection {
-                status: rejection.status(),
-                reason: rejection.body_text(),
+            .map_err(|rejection| {
+                WebhookRejection::new(rejection.status().as_u16(), rejection.body_text())
             })?;
         let verifier = WebhookVerifier::from_ref(state);
-        verify_and_parse::<Infallible>(&body, header.as_deref(), &verifier)
-            .map(VerifiedWebhook)
-            .map_err(WebhookRejection::from)
+        extract(&body, header.as_deref(), &verifier).map(VerifiedWebhook)
     }
 }
 
@@ -167,7 +126,7 @@ async fn receive_route<H>(
 where
     H: AsyncWebhookHandler + Send + Sync + 'static,
 {
-    let header = signature_header(&headers);
+    let header = signature_header(&headers).map(String::from_utf8_lossy);
     let outcome = receive_async(&body, header.as_deref(), &state.verifier, &state.handler).await;
-    (status_of(&outcome), outcome.reason()).into_response()
+    (status_code(outcome.status()), outcome.reason()).into_response()
 }
