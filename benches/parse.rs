@@ -7,7 +7,7 @@
 //! - `verify/*/hmac_only` computes the bare HMAC-SHA256 over the same bytes: the floor for
 //!   signature verification.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use std::hint::black_box;
@@ -81,4 +81,46 @@ fn verify(c: &mut Criterion) {
 }
 
 criterion_group!(benches, parse, verify);
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    print_ratios();
+}
+
+/// Prints each measurement as a ratio to its same-run baseline, from criterion's estimates.
+fn print_ratios() {
+    let dir = std::env::var_os("CRITERION_HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            let target = std::env::var_os("CARGO_TARGET_DIR").unwrap_or_else(|| "target".into());
+            std::path::PathBuf::from(target).join("criterion")
+        });
+    let mean_ns = |group: &str, name: &str, id: &str| -> Option<f64> {
+        let path = dir
+            .join(group)
+            .join(name)
+            .join(id)
+            .join("new/estimates.json");
+        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+        json["mean"]["point_estimate"].as_f64()
+    };
+    println!("\nratios to the same-run baseline (mean time; lower is better):");
+    for (group, measured, baseline) in [
+        ("parse", "parse_webhook", "serde_json_value"),
+        ("verify", "verify_at", "hmac_only"),
+    ] {
+        for (name, body) in BODIES {
+            match (mean_ns(group, name, measured), mean_ns(group, name, baseline)) {
+                (Some(m), Some(b)) => println!(
+                    "  {group:6} {name:18} {measured} {:8.2} us = {:.2} x {baseline} ({:.2} us, {} bytes)",
+                    m / 1000.0,
+                    m / b,
+                    b / 1000.0,
+                    body.len()
+                ),
+                _ => println!("  {group:6} {name:18} (not measured in this run)"),
+            }
+        }
+    }
+}
