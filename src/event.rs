@@ -204,6 +204,20 @@ impl Serialize for EventType {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for EventType {
+    /// Reads a wire name; an unknown one is an error (use [`Event::event_name`] to keep any
+    /// name).
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        name.parse().map_err(|_| {
+            serde::de::Error::invalid_value(
+                serde::de::Unexpected::Str(&name),
+                &"a StepPay event type",
+            )
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,6 +235,18 @@ mod tests {
         assert_eq!(names.len(), 27);
         assert_eq!(EventType::COUNT, 27);
         assert_eq!(EventType::ALL.len(), 27);
+    }
+
+    #[test]
+    fn serde_uses_the_wire_name() {
+        let json = serde_json::to_string(&EventType::OrderPaymentCompleted).unwrap();
+        assert_eq!(json, r#""order.payment_completed""#);
+        assert_eq!(
+            serde_json::from_str::<EventType>(&json).unwrap(),
+            EventType::OrderPaymentCompleted
+        );
+        let error = serde_json::from_str::<EventType>(r#""order.exploded""#).unwrap_err();
+        assert!(error.to_string().contains("order.exploded"), "{error}");
     }
 
     #[test]

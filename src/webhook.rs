@@ -150,10 +150,20 @@ pub fn parse_webhook(body: &[u8]) -> Result<Webhook, Error> {
             message: message_without_position(error.inner()),
             data: envelope.data.to_owned(),
         })?,
-        Err(_) => Event::Unknown {
-            event: envelope.event.clone().into_owned(),
-            // `data` is already known to be valid JSON.
-            data: serde_json::from_str(data).map_err(|source| Error::InvalidJson { source })?,
+        Err(_) => match serde_json::from_str(data) {
+            Ok(value) => Event::Unknown {
+                event: envelope.event.into_owned(),
+                data: value,
+            },
+            // Valid JSON that `Value` cannot hold (a number beyond f64, such as `1e400`).
+            Err(error) => {
+                return Err(Error::InvalidData {
+                    event: envelope.event.into_owned(),
+                    path: "data".to_owned(),
+                    message: message_without_position(&error),
+                    data: envelope.data.to_owned(),
+                })
+            }
         },
     };
     Ok(Webhook {

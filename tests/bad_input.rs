@@ -201,6 +201,14 @@ fn amounts_are_never_rounded_or_overflowed() {
 }
 
 #[test]
+fn unknown_event_data_that_a_json_value_cannot_hold_is_an_error_not_a_panic() {
+    let error = error_for(body("subscription.renewal_reminded", r#"{"amount":1e400}"#).as_bytes());
+    assert!(matches!(error, Error::InvalidData { .. }), "{error:?}");
+    assert_eq!(error.event_name(), Some("subscription.renewal_reminded"));
+    assert_eq!(error.raw_data(), Some(r#"{"amount":1e400}"#));
+}
+
+#[test]
 fn integer_overflow_is_an_error() {
     let error = error_for(
         body(
