@@ -482,3 +482,80 @@ wire_enum! {
         Paused = "PAUSED",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every documented value converts both ways and through serde; an undocumented one is
+    /// kept in `Unknown` and written back unchanged; the count matches the spec.
+    macro_rules! check_enums {
+        ($($name:ident: $count:literal,)+) => {
+            #[test]
+            fn every_value_round_trips() {
+                $(
+                    assert_eq!($name::KNOWN.len(), $count, stringify!($name));
+                    let mut seen = std::collections::BTreeSet::new();
+                    for value in $name::KNOWN {
+                        let wire = value.as_str();
+                        assert!(seen.insert(wire), "{} listed twice", wire);
+                        assert!(!value.is_unknown());
+                        assert_eq!(&$name::from(wire), value);
+                        assert_eq!(&wire.parse::<$name>().unwrap(), value);
+                        assert_eq!(String::from(value.clone()), wire);
+                        let json = serde_json::to_string(value).unwrap();
+                        assert_eq!(json, format!("\"{wire}\""));
+                        assert_eq!(&serde_json::from_str::<$name>(&json).unwrap(), value);
+                    }
+                    let unknown: $name = serde_json::from_str("\"NOT_YET_DOCUMENTED\"").unwrap();
+                    assert_eq!(unknown, $name::Unknown("NOT_YET_DOCUMENTED".to_owned()));
+                    assert!(unknown.is_unknown());
+                    assert_eq!(unknown.to_string(), "NOT_YET_DOCUMENTED");
+                    assert_eq!(serde_json::to_string(&unknown).unwrap(), "\"NOT_YET_DOCUMENTED\"");
+                    // Case matters: a different spelling is not silently mapped.
+                    let lower = $name::KNOWN[0].as_str().to_lowercase();
+                    assert!($name::from(lower.as_str()).is_unknown());
+                    assert!(serde_json::from_str::<$name>("3").is_err());
+                )+
+            }
+        };
+    }
+
+    check_enums! {
+        SubscriptionStatus: 9,
+        DateUnitType: 4,
+        PaymentGateway: 16,
+        OrderItemType: 7,
+        ClaimMethodType: 2,
+        PriceType: 5,
+        Actor: 4,
+        InvoiceStatus: 6,
+        InvoicePublishType: 2,
+        InvoicePublishMethod: 3,
+        OrderType: 5,
+        OrderItemStatus: 46,
+        ProductType: 5,
+        ProductStatus: 5,
+        PriceOptionType: 2,
+        AdditionalBillingType: 2,
+        WhenToClaimType: 2,
+        PaymentStatus: 9,
+        PaymentMethod: 9,
+        BankCode: 23,
+        CmsStatus: 6,
+        CoverMessageType: 3,
+    }
+
+    #[test]
+    fn steppay_unknown_gateway_is_a_documented_value() {
+        assert_eq!(
+            PaymentGateway::from("UNKNOWN"),
+            PaymentGateway::UnknownGateway
+        );
+        assert!(!PaymentGateway::UnknownGateway.is_unknown());
+        assert_eq!(
+            PaymentGateway::from("PAYCO"),
+            PaymentGateway::Unknown("PAYCO".into())
+        );
+    }
+}
