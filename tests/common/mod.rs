@@ -1,7 +1,17 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+pub mod http;
+pub mod recorder;
+
 use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+
+/// The event type of `edge/unknown-event.json`, one this crate does not know.
+pub const UNKNOWN_EVENT: &str = "subscription.renewal_reminded";
 
 /// `tests/fixtures`, whatever the working directory.
 pub fn fixtures_dir() -> PathBuf {
@@ -49,4 +59,47 @@ pub fn all_valid_fixtures() -> Vec<(String, Vec<u8>)> {
         );
     }
     files
+}
+
+/// The realistic body of one event type, by its wire name (`payment.completed`).
+pub fn fixture(event: &str) -> Vec<u8> {
+    event_fixtures()
+        .into_iter()
+        .find(|(name, _)| *name == format!("{event}.json"))
+        .unwrap_or_else(|| panic!("no fixture for {event}"))
+        .1
+}
+
+/// `edge/unknown-event.json`: a well-formed body of the event type [`UNKNOWN_EVENT`].
+pub fn unknown_event_body() -> Vec<u8> {
+    let body = json_files("edge")
+        .into_iter()
+        .find(|(name, _)| name == "unknown-event.json")
+        .expect("edge/unknown-event.json")
+        .1;
+    assert_eq!(event_of(&body), UNKNOWN_EVENT);
+    body
+}
+
+/// `edge/invalid/not-json.txt`, checked not to be JSON.
+pub fn not_json_body() -> Vec<u8> {
+    let path = fixtures_dir().join("edge/invalid/not-json.txt");
+    let body = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(serde_json::from_slice::<Value>(&body).is_err());
+    body
+}
+
+/// The `event` field of a JSON body, read with serde_json only.
+pub fn event_of(body: &[u8]) -> String {
+    let json: Value = serde_json::from_slice(body).expect("JSON");
+    json["event"].as_str().expect("event").to_owned()
+}
+
+/// The current Unix time in seconds, for signing.
+pub fn now_unix() -> i64 {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    i64::try_from(secs).expect("fits i64")
 }
