@@ -1,7 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![doc = include_str!("lib_docs.md")]
 #![forbid(unsafe_code)]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 #[macro_use]
 mod wire_enum;
