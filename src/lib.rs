@@ -1,5 +1,4 @@
-#![doc = include_str!("../README.md")]
-#![doc = include_str!("lib_docs.md")]
+#![doc = include_str!("crate_docs.md")]
 #![forbid(unsafe_code)]
 
 #[macro_use]
