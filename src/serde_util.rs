@@ -27,6 +27,8 @@ pub(crate) mod decimal {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Decimal, D::Error> {
+        // Boxed rather than borrowed so that deserializing from a `serde_json::Value`
+        // (users building test data with `json!`) works too.
         let raw = <Box<RawValue>>::deserialize(deserializer)?;
         from_raw(raw.get())
     }

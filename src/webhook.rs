@@ -133,22 +133,16 @@ pub fn parse_webhook(body: &[u8]) -> Result<Webhook, Error> {
     let event = match envelope.event.parse::<EventType>() {
         // Every schema is an object; serde would otherwise also read a positional array.
         Ok(kind) if !data.starts_with('{') => {
-            return Err(Error::InvalidData {
-                event: envelope.event.into_owned(),
-                path: "data".to_owned(),
-                message: format!(
-                    "invalid type: {}, expected a JSON object ({})",
-                    json_kind(data),
-                    kind.schema_name()
-                ),
-                data: envelope.data.to_owned(),
-            })
+            let message = format!(
+                "invalid type: {}, expected a JSON object ({})",
+                json_kind(data),
+                kind.schema_name()
+            );
+            return Err(invalid_data(&envelope, "data".to_owned(), message));
         }
-        Ok(kind) => Event::parse_known(kind, data).map_err(|error| Error::InvalidData {
-            event: envelope.event.clone().into_owned(),
-            path: join_path("data", error.path()),
-            message: message_without_position(error.inner()),
-            data: envelope.data.to_owned(),
+        Ok(kind) => Event::parse_known(kind, data).map_err(|error| {
+            let path = join_path("data", error.path());
+            invalid_data(&envelope, path, message_without_position(error.inner()))
         })?,
         Err(_) => match serde_json::from_str(data) {
             Ok(value) => Event::Unknown {
@@ -157,12 +151,8 @@ pub fn parse_webhook(body: &[u8]) -> Result<Webhook, Error> {
             },
             // Valid JSON that `Value` cannot hold (a number beyond f64, such as `1e400`).
             Err(error) => {
-                return Err(Error::InvalidData {
-                    event: envelope.event.into_owned(),
-                    path: "data".to_owned(),
-                    message: message_without_position(&error),
-                    data: envelope.data.to_owned(),
-                })
+                let message = message_without_position(&error);
+                return Err(invalid_data(&envelope, "data".to_owned(), message));
             }
         },
     };
@@ -171,6 +161,16 @@ pub fn parse_webhook(body: &[u8]) -> Result<Webhook, Error> {
         version: envelope.version,
         event,
     })
+}
+
+/// An [`Error::InvalidData`] for `envelope`, keeping its event name and raw `data`.
+fn invalid_data(envelope: &RawEnvelope<'_>, path: String, message: String) -> Error {
+    Error::InvalidData {
+        event: envelope.event.clone().into_owned(),
+        path,
+        message,
+        data: envelope.data.to_owned(),
+    }
 }
 
 fn parse_envelope(body: &[u8]) -> Result<RawEnvelope<'_>, Error> {
