@@ -1,20 +1,18 @@
 //! The axum integration against a real server on 127.0.0.1.
 #![cfg(feature = "axum")]
 
-mod common;
-
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::FromRef;
-use axum::routing::post;
-use axum::Router;
-use common::http::{
+use crate::support::http::{
     assert_handler_failure_answers_500, assert_handles_every_event, assert_rejects_bad_requests,
     assert_rejects_wrong_secret, client, send_signed, Reply, TEST_TIMEOUT,
 };
-use common::recorder::Recorder;
-use common::{event_of, fixture, now_unix, unknown_event_body, UNKNOWN_EVENT};
+use crate::support::recorder::Recorder;
+use crate::support::{event_of, fixture, now_unix, unknown_event_body, UNKNOWN_EVENT};
+use axum::extract::FromRef;
+use axum::routing::post;
+use axum::Router;
 use steppay_webhook::axum::{webhook_router, VerifiedWebhook};
 use steppay_webhook::{parse_webhook, WebhookVerifier};
 
@@ -92,7 +90,7 @@ async fn router_serves_200_concurrent_deliveries() {
         let (recorder, url) = receiver().await;
         recorder.set_slow(true);
         let client = client();
-        let fixtures = Arc::new(common::event_fixtures());
+        let fixtures = Arc::new(crate::support::event_fixtures());
         assert_eq!(fixtures.len(), 27);
 
         let tasks: Vec<_> = (0..REQUESTS)
@@ -165,7 +163,7 @@ async fn extractor_with_the_verifier_as_state() {
         let client = client();
 
         let mut ok = 0;
-        for (file, body) in common::event_fixtures() {
+        for (file, body) in crate::support::event_fixtures() {
             let reply = post_signed(&client, &url, &body).await;
             assert_eq!(reply.status, 200, "{file}: {}", reply.body);
             assert_eq!(reply.body, event_of(&body), "{file}");

@@ -1,7 +1,5 @@
 //! Parse, serialize, compare with the input JSON, parse again: for every fixture.
 
-mod common;
-
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 use steppay_webhook::parse_webhook;
@@ -90,7 +88,7 @@ fn round_trip(name: &str, body: &[u8], ignore_dropped: bool) -> Value {
 
 #[test]
 fn every_fixture_round_trips() {
-    let fixtures = common::all_valid_fixtures();
+    let fixtures = crate::support::all_valid_fixtures();
     assert!(
         fixtures.len() >= 27 + 9 + 8,
         "fixtures missing: {}",
@@ -109,7 +107,7 @@ fn every_fixture_round_trips() {
 
 #[test]
 fn unknown_fields_are_dropped_and_the_rest_round_trips() {
-    let body = include_bytes!("fixtures/edge/extra-fields.json");
+    let body = include_bytes!("../fixtures/edge/extra-fields.json");
     let output = round_trip("extra-fields", body, true);
     let input: Value = serde_json::from_slice(body).expect("fixture is JSON");
     // The envelope's unknown keys are gone, the known ones are all there.
@@ -129,7 +127,7 @@ fn unknown_fields_are_dropped_and_the_rest_round_trips() {
 
 #[test]
 fn exact_wire_forms_survive_serialization() {
-    let body = include_bytes!("fixtures/edge/odd-forms.json");
+    let body = include_bytes!("../fixtures/edge/odd-forms.json");
     let text = serde_json::to_string(&parse_webhook(body).expect("parses")).expect("serializes");
     // Decimal scale and date-time precision and offsets are written back as they came.
     assert!(text.contains(r#""paidAmount":10000.0"#), "{text}");
@@ -148,7 +146,7 @@ fn exact_wire_forms_survive_serialization() {
 
 #[test]
 fn unknown_enum_values_are_written_back_unchanged() {
-    let body = include_bytes!("fixtures/edge/unknown-enum-values.json");
+    let body = include_bytes!("../fixtures/edge/unknown-enum-values.json");
     let output = round_trip("unknown-enum-values", body, false);
     assert_eq!(output["data"]["status"], "REFUND_PENDING");
     assert_eq!(output["data"]["paymentGateway"], "KAKAOPAY_V2");

@@ -29,7 +29,7 @@ fn parse(name: &str, body: &[u8]) -> Webhook {
 /// Parses `tests/fixtures/<name>`, embedded at compile time.
 macro_rules! load {
     ($name:literal) => {
-        parse($name, include_bytes!(concat!("fixtures/", $name)))
+        parse($name, include_bytes!(concat!("../fixtures/", $name)))
     };
 }
 
@@ -2229,7 +2229,7 @@ fn usage_official_example() {
 
 #[test]
 fn unknown_event_type_keeps_name_and_data() {
-    const BODY: &[u8] = include_bytes!("fixtures/edge/unknown-event.json");
+    const BODY: &[u8] = include_bytes!("../fixtures/edge/unknown-event.json");
     let webhook = parse("edge/unknown-event.json", BODY);
     let raw: Value = serde_json::from_slice(BODY).expect("fixture is JSON");
     assert_envelope(&webhook, 1795824007, "v1");

@@ -2,8 +2,8 @@
 //! must appear, line for line, in src/crate_docs.md once rustdoc's hidden `# ` lines are
 //! dropped. The doctests compile and run them (the axum one under `--all-features`).
 
-const README: &str = include_str!("../README.md");
-const CRATE_DOCS: &str = include_str!("../src/crate_docs.md");
+const README: &str = include_str!("../../README.md");
+const CRATE_DOCS: &str = include_str!("../../src/crate_docs.md");
 
 /// The bodies of the code blocks whose info string starts with `rust`, without rustdoc's
 /// hidden lines.

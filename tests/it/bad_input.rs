@@ -1,7 +1,5 @@
 //! Bad input gets a typed error that names the event type and the JSON path, never a panic.
 
-mod common;
-
 use proptest::prelude::*;
 use steppay_webhook::{parse_webhook, Error};
 
@@ -20,7 +18,7 @@ fn body(event: &str, data: &str) -> String {
 
 #[test]
 fn truncated_json_is_invalid_json() {
-    let error = error_for(include_bytes!("fixtures/edge/invalid/not-json.txt"));
+    let error = error_for(include_bytes!("../fixtures/edge/invalid/not-json.txt"));
     assert!(matches!(error, Error::InvalidJson { .. }), "{error:?}");
     assert!(
         error.to_string().starts_with("body is not valid JSON: "),
@@ -55,7 +53,7 @@ fn other_non_json_bodies_are_invalid_json() {
 
 #[test]
 fn json_that_is_not_an_object_says_what_it_is() {
-    let error = error_for(include_bytes!("fixtures/edge/invalid/array-body.json"));
+    let error = error_for(include_bytes!("../fixtures/edge/invalid/array-body.json"));
     assert_eq!(
         error.to_string(),
         "body is not a JSON object: found an array"
@@ -77,12 +75,14 @@ fn json_that_is_not_an_object_says_what_it_is() {
 
 #[test]
 fn missing_envelope_field_is_named() {
-    let error = error_for(include_bytes!("fixtures/edge/invalid/missing-event.json"));
+    let error = error_for(include_bytes!(
+        "../fixtures/edge/invalid/missing-event.json"
+    ));
     assert_eq!(error.to_string(), "envelope: missing field `event`");
     assert!(matches!(error, Error::InvalidEnvelope { .. }));
     for field in ["timestamp", "version", "data"] {
         let mut value: serde_json::Value =
-            serde_json::from_slice(include_bytes!("fixtures/cover.paused.json")).expect("json");
+            serde_json::from_slice(include_bytes!("../fixtures/cover.paused.json")).expect("json");
         value.as_object_mut().expect("object").remove(field);
         let error = error_for(&serde_json::to_vec(&value).expect("json"));
         assert_eq!(
@@ -95,7 +95,7 @@ fn missing_envelope_field_is_named() {
 #[test]
 fn wrong_envelope_type_names_the_path() {
     let error = error_for(include_bytes!(
-        "fixtures/edge/invalid/timestamp-string.json"
+        "../fixtures/edge/invalid/timestamp-string.json"
     ));
     assert_eq!(
         error.to_string(),
@@ -118,7 +118,7 @@ fn wrong_envelope_type_names_the_path() {
 
 #[test]
 fn wrong_type_deep_in_data_names_event_and_path() {
-    let body = include_bytes!("fixtures/edge/invalid/data-wrong-type.json");
+    let body = include_bytes!("../fixtures/edge/invalid/data-wrong-type.json");
     let error = error_for(body);
     assert_eq!(
         error.to_string(),
@@ -136,7 +136,7 @@ fn wrong_type_deep_in_data_names_event_and_path() {
 #[test]
 fn missing_required_field_is_named() {
     let error = error_for(include_bytes!(
-        "fixtures/edge/invalid/missing-required.json"
+        "../fixtures/edge/invalid/missing-required.json"
     ));
     assert_eq!(
         error.to_string(),
@@ -147,7 +147,7 @@ fn missing_required_field_is_named() {
 
 #[test]
 fn bad_date_names_path_and_value() {
-    let error = error_for(include_bytes!("fixtures/edge/invalid/bad-date.json"));
+    let error = error_for(include_bytes!("../fixtures/edge/invalid/bad-date.json"));
     assert_eq!(
         error.to_string(),
         r#"subscription.created: data.nextPaymentDate: invalid date-time "2026-13-45T99:00:00": no such date"#
@@ -156,7 +156,9 @@ fn bad_date_names_path_and_value() {
 
 #[test]
 fn enum_of_the_wrong_json_type_is_an_error() {
-    let error = error_for(include_bytes!("fixtures/edge/invalid/bad-enum-type.json"));
+    let error = error_for(include_bytes!(
+        "../fixtures/edge/invalid/bad-enum-type.json"
+    ));
     assert_eq!(
         error.to_string(),
         "order.created: data.type: invalid type: integer `3`, expected OrderType as a string"
@@ -242,7 +244,7 @@ fn deep_paths_in_nested_lists() {
 
 #[test]
 fn every_invalid_fixture_is_rejected() {
-    let files = common::json_files("edge/invalid");
+    let files = crate::support::json_files("edge/invalid");
     assert_eq!(files.len(), 7);
     for (name, body) in files {
         assert!(parse_webhook(&body).is_err(), "{name} parsed");
@@ -263,7 +265,7 @@ proptest! {
     /// message is not empty: never a panic.
     #[test]
     fn corrupted_fixtures_never_panic(index in 0usize..27, position in any::<prop::sample::Index>(), byte in any::<u8>()) {
-        let fixtures = common::event_fixtures();
+        let fixtures = crate::support::event_fixtures();
         let mut body = fixtures[index].1.clone();
         let at = position.index(body.len());
         body[at] = byte;
@@ -275,7 +277,7 @@ proptest! {
     /// Any JSON value in place of a data field gives a value or a path-naming error.
     #[test]
     fn arbitrary_values_in_fields_name_the_field(field in "(paidAmount|createdAt|type|items|shipping|id|code)", value in "(null|true|-1|1\\.5|\"x\"|\\[\\]|\\{\\}|\\[1\\])") {
-        let mut data: serde_json::Value = serde_json::from_slice(include_bytes!("fixtures/order.created.json")).expect("json");
+        let mut data: serde_json::Value = serde_json::from_slice(include_bytes!("../fixtures/order.created.json")).expect("json");
         data["data"][&field] = serde_json::from_str(&value).expect("json");
         if let Err(error) = parse_webhook(&serde_json::to_vec(&data).expect("json")) {
             let path = error.path().unwrap_or_default().to_owned();

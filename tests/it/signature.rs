@@ -39,7 +39,7 @@ struct Case {
 
 /// The known-answer vectors; fails loudly when the file is empty or truncated.
 fn vectors() -> Vectors {
-    let vectors: Vectors = serde_json::from_str(include_str!("data/signature-vectors.json"))
+    let vectors: Vectors = serde_json::from_str(include_str!("../data/signature-vectors.json"))
         .expect("tests/data/signature-vectors.json is valid JSON of the expected shape");
     assert!(
         vectors.cases.len() >= 8,

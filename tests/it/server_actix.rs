@@ -2,17 +2,15 @@
 //! and the `VerifiedWebhook` extractor through `actix_web::test`.
 #![cfg(feature = "actix-web")]
 
-mod common;
-
 use std::sync::Arc;
 
-use actix_web::{test, web, App, HttpServer};
-use common::http::{
+use crate::support::http::{
     assert_handler_failure_answers_500, assert_handles_every_event, assert_rejects_bad_requests,
     client, send_signed, Reply, TEST_TIMEOUT,
 };
-use common::recorder::Recorder;
-use common::{event_of, fixture, not_json_body, now_unix};
+use crate::support::recorder::Recorder;
+use crate::support::{event_of, fixture, not_json_body, now_unix};
+use actix_web::{test, web, App, HttpServer};
 use steppay_webhook::actix::{webhook_resource, VerifiedWebhook};
 use steppay_webhook::{sign, WebhookVerifier, SIGNATURE_HEADER};
 
@@ -85,7 +83,7 @@ async fn resource_serves_concurrent_deliveries() {
 
     let result = tokio::time::timeout(TEST_TIMEOUT, async {
         let client = client();
-        let fixtures = Arc::new(common::event_fixtures());
+        let fixtures = Arc::new(crate::support::event_fixtures());
         let tasks: Vec<_> = (0..REQUESTS)
             .map(|i| {
                 let client = client.clone();
@@ -147,7 +145,7 @@ async fn extractor_verifies_with_the_registered_verifier() {
     .await;
 
     let mut ok = 0;
-    for (file, body) in common::event_fixtures() {
+    for (file, body) in crate::support::event_fixtures() {
         let header = sign(SECRET, now_unix(), &body);
         let (status, text) = call!(&app, &body, Some(&header));
         assert_eq!(status, 200, "{file}");

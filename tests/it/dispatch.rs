@@ -1,14 +1,12 @@
 //! Dispatch to `WebhookHandler` / `AsyncWebhookHandler`, and the `receive` outcomes.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use common::recorder::{Record, Recorder, METHODS};
-use common::{fixture, not_json_body, now_unix, UNKNOWN_EVENT};
+use crate::support::recorder::{Record, Recorder, METHODS};
+use crate::support::{fixture, not_json_body, now_unix, UNKNOWN_EVENT};
 use serde_json::Value;
 use steppay_webhook::{
     dispatch, dispatch_async, parse_webhook, receive, receive_async, sign, AsyncWebhookHandler,
@@ -22,7 +20,7 @@ const SECRET: &str = "whsec_dispatch_test_4c1f9a";
 // Fixture helpers.
 // ---------------------------------------------------------------------------------------
 
-/// The recorder's key value (`common::recorder::KeyValue`, read from the typed payload),
+/// The recorder's key value (`crate::support::recorder::KeyValue`, read from the typed payload),
 /// read independently from the fixture's raw `data` with serde_json only.
 fn expected_key_value(event: &str, data: &Value) -> String {
     let fields: &[&str] = if event == "subscription.usage.added" {
@@ -68,7 +66,7 @@ struct Expected {
 /// Every event fixture with the record its dispatch must produce, computed from the raw
 /// JSON (and the separately parsed `Webhook` for the typed value).
 fn expectations() -> Vec<Expected> {
-    let fixtures = common::event_fixtures();
+    let fixtures = crate::support::event_fixtures();
     assert_eq!(fixtures.len(), 27);
     fixtures
         .into_iter()
@@ -99,7 +97,7 @@ fn expectations() -> Vec<Expected> {
 }
 
 fn unknown_fixture() -> (Vec<u8>, Webhook, Record) {
-    let body = common::unknown_event_body();
+    let body = crate::support::unknown_event_body();
     let json: Value = serde_json::from_slice(&body).expect("JSON");
     assert_eq!(json["event"], UNKNOWN_EVENT);
     let webhook = parse_webhook(&body).expect("unknown event parses");

@@ -1,0 +1,14 @@
+//! The integration tests: one binary, a module per concern. Fixtures live in
+//! `tests/fixtures` and are loaded through `support`.
+
+mod support;
+
+mod api;
+mod bad_input;
+mod dispatch;
+mod parse;
+mod readme;
+mod roundtrip;
+mod server_actix;
+mod server_axum;
+mod signature;
