@@ -9,6 +9,7 @@ mod event;
 mod datetime;
 mod error;
 mod handler;
+pub mod legacy;
 mod schema;
 mod serde_util;
 mod signature;
@@ -28,6 +29,7 @@ pub use handler::{
     dispatch, dispatch_async, receive, receive_async, AsyncWebhookHandler, Outcome, WebhookHandler,
     WebhookMeta, WebhookRejection,
 };
+pub use legacy::{detect_version, parse_legacy, LegacyError, LegacyWebhook, WebhookVersion};
 pub use schema::*;
 pub use signature::{sign, SignatureError, WebhookVerifier, DEFAULT_TOLERANCE, SIGNATURE_HEADER};
 pub use webhook::{parse_webhook, Webhook};
