@@ -61,6 +61,43 @@ pub fn all_valid_fixtures() -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// Every body in `edge/invalid` (the `*.json` files and `not-json.txt`), as
+/// (`edge/invalid/<file name>`, bytes).
+pub fn invalid_fixtures() -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = json_files("edge/invalid")
+        .into_iter()
+        .map(|(name, bytes)| (format!("edge/invalid/{name}"), bytes))
+        .collect();
+    assert!(!files.is_empty(), "no fixtures in edge/invalid");
+    files.push(("edge/invalid/not-json.txt".to_owned(), not_json_body()));
+    files
+}
+
+/// StepPay's own webhook v1 bodies in `legacy/` (see its PROVENANCE.md), as
+/// (file name, bytes): `steppay-devdocs-webhook-v1-{order,self-payment,subscription}.json`.
+pub fn legacy_fixtures() -> Vec<(String, Vec<u8>)> {
+    let files = json_files("legacy");
+    let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "steppay-devdocs-webhook-v1-order.json",
+            "steppay-devdocs-webhook-v1-self-payment.json",
+            "steppay-devdocs-webhook-v1-subscription.json",
+        ]
+    );
+    files
+}
+
+/// One of StepPay's v1 bodies by kind: `order`, `self-payment` or `subscription`.
+pub fn legacy_fixture(kind: &str) -> Vec<u8> {
+    legacy_fixtures()
+        .into_iter()
+        .find(|(name, _)| *name == format!("steppay-devdocs-webhook-v1-{kind}.json"))
+        .unwrap_or_else(|| panic!("no v1 fixture {kind}"))
+        .1
+}
+
 /// The realistic body of one event type, by its wire name (`payment.completed`).
 pub fn fixture(event: &str) -> Vec<u8> {
     event_fixtures()
