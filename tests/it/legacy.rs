@@ -807,7 +807,18 @@ fn detection_decides_on_the_first_deciding_key() {
         ),
         (br#"{"isTest":true}"#, JSON, WebhookVersion::V2),
         (br#"{"idKey":"k"}"#, JSON, WebhookVersion::V1),
-        // The rest of the body is not read: detection is no second parse.
+        // The first deciding key wins over later ones.
+        (
+            br#"{"id":48213,"status":"ACTIVE","event":"payment.completed","data":{}}"#,
+            JSON,
+            WebhookVersion::V1,
+        ),
+        (
+            br#"{"event":"payment.completed","webHookType":"PAYMENT","orderId":1}"#,
+            JSON,
+            WebhookVersion::V2,
+        ),
+        // What follows the deciding key may be anything: it is not read.
         (
             br#"{"timestamp":1795046400, this is never read"#,
             JSON,
