@@ -7,7 +7,6 @@ mod api;
 mod bad_input;
 mod dispatch;
 mod parse;
-mod readme;
 mod roundtrip;
 mod server_actix;
 mod server_axum;

@@ -9,6 +9,7 @@ use crate::support::http::{
     assert_rejects_wrong_secret, client, send_signed, Reply, TEST_TIMEOUT,
 };
 use crate::support::recorder::Recorder;
+use crate::support::servers::serve_axum;
 use crate::support::{event_of, fixture, now_unix, unknown_event_body, UNKNOWN_EVENT};
 use axum::extract::FromRef;
 use axum::routing::post;
@@ -23,17 +24,8 @@ const MOUNT: &str = "/webhooks/steppay";
 // Helpers.
 // ---------------------------------------------------------------------------------------
 
-/// Serves `app` on an ephemeral 127.0.0.1 port; the task ends with the test's runtime.
 async fn serve(app: Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind 127.0.0.1:0");
-    let addr = listener.local_addr().expect("local addr");
-    assert!(addr.ip().is_loopback());
-    tokio::spawn(async move {
-        axum::serve(listener, app).await.expect("server");
-    });
-    addr
+    serve_axum(app, tracing::Span::none()).await
 }
 
 async fn post_signed(client: &reqwest::Client, url: &str, body: &[u8]) -> Reply {
