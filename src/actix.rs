@@ -176,8 +176,6 @@ where
         }
     };
     let header = signature_header(&request);
-    let outcome = receiver
-        .receive_read_body(&body, header.as_deref())
-        .await;
+    let outcome = receiver.receive_read_body(&body, header.as_deref()).await;
     plain_text(outcome.status(), outcome.reason())
 }

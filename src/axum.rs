@@ -201,9 +201,7 @@ where
         }
     };
     let header = signature_header(&headers);
-    let outcome = receiver
-        .receive_read_body(&body, header.as_deref())
-        .await;
+    let outcome = receiver.receive_read_body(&body, header.as_deref()).await;
     respond(&outcome)
 }
 

@@ -26,12 +26,12 @@ mod dispatch;
 // Receive: the outcome and HTTP status of a delivery.
 mod receive;
 // The web framework integrations.
-#[cfg(feature = "axum")]
-#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub mod axum;
 #[cfg(feature = "actix-web")]
 #[cfg_attr(docsrs, doc(cfg(feature = "actix-web")))]
 pub mod actix;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
 // Helpers: serde adapters and the wire-enumeration mechanism.
 mod serde_util;
 mod wire_enum;

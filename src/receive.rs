@@ -2,17 +2,22 @@
 //! (verify, parse, dispatch, decide the answer), [`WebhookReceiver`] (the same with a body
 //! limit, taken by the ready receivers), [`Outcome`] and [`WebhookRejection`].
 //!
-//! Every outcome is logged through `tracing` (one event per delivery, target
-//! `steppay_webhook::receive`): the event name, the status, a short reason, the handler's
-//! error, the JSON path and message of an unreadable body. Never a key, a signature or the
+//! Every outcome is logged through `tracing`: one event per delivery, target
+//! `steppay_webhook::receive`, its message the reason answered to StepPay, with the fields
+//! `outcome` (`handled`, `unhandled`, `unreadable_acknowledged`, `rejected`,
+//! `handler_failed`, or `verified` from an extractor), `event_name`, `status`, and where they
+//! apply `error` (the handler's error through `Display`, or what was wrong with an unreadable
+//! body), `path` (the JSON path in an unreadable body) and `limit` (the body limit). Level:
+//! `info` when handled, `warn` when unhandled or refused by the signature check, `error` when
+//! a handler failed or an authentic delivery was refused. Never a key, a signature or the
 //! body's data.
 
 use std::fmt;
 
 use crate::dispatch::{dispatch_unreadable, dispatch_unreadable_async, Dispatched};
 use crate::{
-    dispatch, dispatch_async, parse_webhook, AsyncWebhookHandler, Error, EventType,
-    SignatureError, Webhook, WebhookHandler, WebhookVerifier, SIGNATURE_HEADER,
+    dispatch, dispatch_async, parse_webhook, AsyncWebhookHandler, Error, EventType, SignatureError,
+    Webhook, WebhookHandler, WebhookVerifier, SIGNATURE_HEADER,
 };
 
 /// The largest body the ready receivers accept unless told otherwise
@@ -206,7 +211,10 @@ impl<E> Outcome<E> {
                 format!("unhandled {event_name}: no handler method for it")
             }
             Outcome::UnreadableAcknowledged { error } => {
-                format!("acknowledged unreadable webhook body: {}", with_causes(error))
+                format!(
+                    "acknowledged unreadable webhook body: {}",
+                    with_causes(error)
+                )
             }
             Outcome::Rejected(rejection) => rejection.to_string(),
             Outcome::HandlerFailed { event_name, .. } => format!("handler failed for {event_name}"),
@@ -250,8 +258,8 @@ impl<E: fmt::Display> Outcome<E> {
                 tracing::warn!(outcome, event_name, status, "{reason}");
             }
             Outcome::UnreadableAcknowledged { error } => {
-                let (path, message) = (error.path().unwrap_or_default(), error.message());
-                tracing::warn!(outcome, event_name, status, path, message, "{reason}");
+                let (path, error) = (error.path().unwrap_or_default(), error.message());
+                tracing::warn!(outcome, event_name, status, path, error, "{reason}");
             }
             Outcome::HandlerFailed { error, .. } => {
                 tracing::error!(outcome, event_name, status, error = %error, "{reason}");
@@ -270,11 +278,23 @@ fn log_rejection(rejection: &WebhookRejection) {
     match rejection {
         WebhookRejection::Unreadable(error) => {
             let event_name = error.event_name().unwrap_or_default();
-            let (path, message) = (error.path().unwrap_or_default(), error.message());
-            tracing::error!(outcome, event_name, status, path, message, "{reason}");
+            let path = error.path().unwrap_or_default();
+            tracing::error!(
+                outcome,
+                event_name,
+                status,
+                path,
+                error = error.message(),
+                "{reason}"
+            );
         }
         WebhookRejection::BodyTooLarge { limit } => {
-            tracing::error!(outcome, status, limit = limit.unwrap_or_default(), "{reason}");
+            tracing::error!(
+                outcome,
+                status,
+                limit = limit.unwrap_or_default(),
+                "{reason}"
+            );
         }
         WebhookRejection::Misconfigured { .. } => {
             tracing::error!(outcome, status, "{reason}");

@@ -173,7 +173,11 @@ impl WebhookVerifier {
         let header = headers
             .get(SIGNATURE_HEADER)
             .map(|value| String::from_utf8_lossy(value.as_bytes()));
-        self.verify_at(header.as_deref().unwrap_or_default(), body, now_unix_seconds)
+        self.verify_at(
+            header.as_deref().unwrap_or_default(),
+            body,
+            now_unix_seconds,
+        )
     }
 
     fn any_signature_matches(&self, header: &ParsedHeader<'_>, body: &[u8]) -> bool {
@@ -397,8 +401,8 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_secret() {
-        let verifier =
-            WebhookVerifier::new("whsec_super_secret_value").with_additional_secret("second-secret");
+        let verifier = WebhookVerifier::new("whsec_super_secret_value")
+            .with_additional_secret("second-secret");
         let debug = format!("{verifier:?}");
         assert!(!debug.contains("super_secret"), "{debug}");
         assert!(!debug.contains("second-secret"), "{debug}");

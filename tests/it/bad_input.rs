@@ -25,7 +25,10 @@ fn truncated_json_is_invalid_json() {
     // The cause is printed once: by the source, not again in the message.
     assert_eq!(error.to_string(), "body is not valid JSON");
     let source = std::error::Error::source(&error).expect("the parser's error");
-    assert!(source.to_string().contains("line"), "position missing: {source}");
+    assert!(
+        source.to_string().contains("line"),
+        "position missing: {source}"
+    );
     assert_eq!(error.message(), source.to_string());
     assert!(std::error::Error::source(source).is_none());
 }
@@ -127,7 +130,10 @@ fn wrong_type_deep_in_data_names_event_and_path() {
     let kept: serde_json::Value =
         serde_json::from_str(error.raw_data().expect("raw data")).expect("json");
     assert_eq!(kept, sent["data"]);
-    assert_eq!(error.message(), r#"invalid type: string "abc", expected a decimal"#);
+    assert_eq!(
+        error.message(),
+        r#"invalid type: string "abc", expected a decimal"#
+    );
 }
 
 #[test]
@@ -135,14 +141,25 @@ fn debug_of_an_error_never_prints_the_raw_data() {
     let body = read_fixture("edge/invalid/missing-required.json");
     let error = error_for(&body);
     let raw = error.raw_data().expect("raw data");
-    assert!(raw.contains("110-***-***789"), "the fixture has an account number");
+    assert!(
+        raw.contains("110-***-***789"),
+        "the fixture has an account number"
+    );
     for debug in [format!("{error:?}"), format!("{error:#?}")] {
-        for personal in ["110-***-***789", "617-81-12345", "jihoon.park@example.co.kr", "박지훈"] {
+        for personal in [
+            "110-***-***789",
+            "617-81-12345",
+            "jihoon.park@example.co.kr",
+            "박지훈",
+        ] {
             assert!(!debug.contains(personal), "{debug}");
         }
         assert!(debug.contains("InvalidData"), "{debug}");
         assert!(debug.contains("missing field `paymentId`"), "{debug}");
-        assert!(debug.contains(&format!("<{} bytes, redacted>", raw.len())), "{debug}");
+        assert!(
+            debug.contains(&format!("<{} bytes, redacted>", raw.len())),
+            "{debug}"
+        );
     }
     match error {
         Error::InvalidData {

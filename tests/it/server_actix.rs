@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use crate::support::http::{
-    assert_handler_failure_answers_500, assert_handles_every_event, assert_rejects_bad_requests,
-    client, send_signed, Reply, TEST_TIMEOUT,
+    assert_accepts_a_2500_item_order, assert_handler_failure_answers_500,
+    assert_handles_every_event, assert_rejects_bad_requests, client, send_signed, Reply,
+    TEST_TIMEOUT,
 };
 use crate::support::recorder::Recorder;
 use crate::support::servers::serve_actix;
@@ -62,6 +63,9 @@ async fn resource_handles_every_event_and_rejects_bad_requests() {
 
         assert_handler_failure_answers_500(&client, &url, SECRET, &recorder).await;
         assert_eq!(recorder.calls(), 30);
+
+        // The resource's 8 MiB limit, not actix-web's 256 KiB default, applies.
+        assert_accepts_a_2500_item_order(&client, &url, SECRET, &recorder).await;
     })
     .await;
     handle.stop(true).await;

@@ -5,8 +5,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use crate::support::http::{
-    assert_handler_failure_answers_500, assert_handles_every_event, assert_rejects_bad_requests,
-    assert_rejects_wrong_secret, client, send_signed, Reply, TEST_TIMEOUT,
+    assert_accepts_a_2500_item_order, assert_handler_failure_answers_500,
+    assert_handles_every_event, assert_rejects_bad_requests, assert_rejects_wrong_secret, client,
+    send_signed, Reply, TEST_TIMEOUT,
 };
 use crate::support::recorder::Recorder;
 use crate::support::servers::serve_axum;
@@ -70,6 +71,16 @@ async fn router_rejects_bad_requests_with_plain_text_reasons() {
         assert!(recorder.events().is_empty());
 
         assert_handler_failure_answers_500(&client, &url, SECRET, &recorder).await;
+    })
+    .await
+    .expect("test timed out");
+}
+
+#[tokio::test]
+async fn router_accepts_a_2500_item_order_under_the_default_limit() {
+    tokio::time::timeout(TEST_TIMEOUT, async {
+        let (recorder, url) = receiver().await;
+        assert_accepts_a_2500_item_order(&client(), &url, SECRET, &recorder).await;
     })
     .await
     .expect("test timed out");

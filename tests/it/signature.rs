@@ -5,9 +5,9 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
+use http::{HeaderMap, HeaderName, HeaderValue};
 use proptest::prelude::*;
 use serde::Deserialize;
-use http::{HeaderMap, HeaderName, HeaderValue};
 use steppay_webhook::{
     parse_webhook, receive, sign, Error, Event, Outcome, SignatureError, WebhookHandler,
     WebhookRejection, WebhookVerifier, SIGNATURE_HEADER,
@@ -560,7 +560,9 @@ fn empty_secret_is_never_a_key() {
         WebhookVerifier::new("").verify_at(&empty_signed, BODY, T),
         Err(SignatureError::NoMatch)
     );
-    let v = WebhookVerifier::new("").with_additional_secret(SECRET).with_additional_secret("");
+    let v = WebhookVerifier::new("")
+        .with_additional_secret(SECRET)
+        .with_additional_secret("");
     assert_eq!(v.verify_at(&sign(SECRET, T, BODY), BODY, T), Ok(()));
     assert_eq!(
         v.verify_at(&empty_signed, BODY, T),
@@ -1060,9 +1062,17 @@ fn headers(name: &str, value: &[u8]) -> HeaderMap {
 #[test]
 fn verify_headers_finds_the_header_in_any_case() {
     let header = sign(SECRET, T, BODY);
-    for name in ["steppay-signature", "Steppay-Signature", "STEPPAY-SIGNATURE"] {
+    for name in [
+        "steppay-signature",
+        "Steppay-Signature",
+        "STEPPAY-SIGNATURE",
+    ] {
         let map = headers(name, header.as_bytes());
-        assert_eq!(verifier().verify_headers_at(&map, BODY, T), Ok(()), "{name}");
+        assert_eq!(
+            verifier().verify_headers_at(&map, BODY, T),
+            Ok(()),
+            "{name}"
+        );
         assert_eq!(
             verifier().verify_headers_at(&map, b"{}", T),
             Err(SignatureError::NoMatch),
