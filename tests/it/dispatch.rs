@@ -632,58 +632,57 @@ fn check_handled(outcome: &Outcome<String>, record: Record, handler: &Recorder) 
     assert_eq!(handler.take(), vec![record]);
 }
 
+/// What `receive` / `receive_async` must answer for one body: handled, after exactly this
+/// handler call, or one of [`failure_cases`].
+enum Expect {
+    Handled(Record),
+    Failure(&'static str, u16),
+}
+
+/// Every body the status tests send, with its header: the 27 events, the unknown one (the
+/// recorder's own `on_unknown` handles it) and the failure cases. The sync and async tests
+/// run the very same list.
+fn status_cases() -> Vec<(Vec<u8>, Option<String>, Expect)> {
+    let now = now_unix();
+    let mut cases: Vec<_> = expectations()
+        .into_iter()
+        .map(|e| (sign(SECRET, now, &e.body), e.body, e.record))
+        .chain(std::iter::once({
+            let (body, _, record) = unknown_fixture();
+            (sign(SECRET, now, &body), body, record)
+        }))
+        .map(|(header, body, record)| (body, Some(header), Expect::Handled(record)))
+        .collect();
+    assert_eq!(cases.len(), 28);
+    for (case, body, header, status) in failure_cases(now) {
+        cases.push((body, header, Expect::Failure(case, status)));
+    }
+    cases
+}
+
+#[track_caller]
+fn check_outcome(outcome: &Outcome<String>, expect: Expect, handler: &Recorder) {
+    match expect {
+        Expect::Handled(record) => check_handled(outcome, record, handler),
+        Expect::Failure(case, status) => check_failure_outcome(case, outcome, status, handler),
+    }
+}
+
 #[test]
 fn receive_statuses() {
-    let verifier = WebhookVerifier::new(SECRET);
-    let handler = Recorder::default();
-    let now = now_unix();
-
-    // 200 Handled, for all 27 event types.
-    let mut handled = 0;
-    for expected in expectations() {
-        let header = sign(SECRET, now, &expected.body);
-        let outcome = receive(&expected.body, Some(&header), &verifier, &handler);
-        check_handled(&outcome, expected.record, &handler);
-        handled += 1;
-    }
-    assert_eq!(handled, 27);
-
-    // 200 Handled for an unknown event type, after the overridden on_unknown ran.
-    let (body, _, record) = unknown_fixture();
-    let header = sign(SECRET, now, &body);
-    let outcome = receive(&body, Some(&header), &verifier, &handler);
-    check_handled(&outcome, record, &handler);
-
-    // Failures: the handler never runs.
-    for (case, body, header, status) in failure_cases(now) {
+    let (verifier, handler) = (WebhookVerifier::new(SECRET), Recorder::default());
+    for (body, header, expect) in status_cases() {
         let outcome = receive(&body, header.as_deref(), &verifier, &handler);
-        check_failure_outcome(case, &outcome, status, &handler);
+        check_outcome(&outcome, expect, &handler);
     }
 }
 
 #[tokio::test]
 async fn receive_async_statuses() {
-    let verifier = WebhookVerifier::new(SECRET);
-    let handler = Recorder::default();
-    let now = now_unix();
-
-    let mut handled = 0;
-    for expected in expectations() {
-        let header = sign(SECRET, now, &expected.body);
-        let outcome = receive_async(&expected.body, Some(&header), &verifier, &handler).await;
-        check_handled(&outcome, expected.record, &handler);
-        handled += 1;
-    }
-    assert_eq!(handled, 27);
-
-    let (body, _, record) = unknown_fixture();
-    let header = sign(SECRET, now, &body);
-    let outcome = receive_async(&body, Some(&header), &verifier, &handler).await;
-    check_handled(&outcome, record, &handler);
-
-    for (case, body, header, status) in failure_cases(now) {
+    let (verifier, handler) = (WebhookVerifier::new(SECRET), Recorder::default());
+    for (body, header, expect) in status_cases() {
         let outcome = receive_async(&body, header.as_deref(), &verifier, &handler).await;
-        check_failure_outcome(case, &outcome, status, &handler);
+        check_outcome(&outcome, expect, &handler);
     }
 }
 

@@ -1122,8 +1122,7 @@ fn every_fixture_round_trips_and_reserialized_json_does_not_verify() {
         let header = sign(SECRET, T, body);
         assert_eq!(v.verify_at(&header, body, T + 1), Ok(()), "{name}");
 
-        let value: serde_json::Value =
-            serde_json::from_slice(body).expect("fixture is valid JSON");
+        let value: serde_json::Value = serde_json::from_slice(body).expect("fixture is valid JSON");
         let reserialized = serde_json::to_vec(&value).expect("serializable");
         if reserialized != *body {
             reserialized_differs += 1;
