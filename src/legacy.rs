@@ -105,6 +105,7 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use crate::wire_enum::wire_enum;
 use crate::SubscriptionStatus;
 
 wire_enum! {

@@ -2238,10 +2238,10 @@ fn unknown_event_type_keeps_name_and_data() {
     assert_eq!(webhook.event_type(), None);
     assert_eq!(webhook.event.event_name(), "subscription.renewal_reminded");
     assert!(webhook.event.is_unknown());
-    let Event::Unknown { event, data } = &webhook.event else {
+    let Event::Unknown { event_name, data } = &webhook.event else {
         panic!("expected Event::Unknown, got {}", webhook.event_name());
     };
-    assert_eq!(event, "subscription.renewal_reminded");
+    assert_eq!(event_name, "subscription.renewal_reminded");
     assert!(raw["data"].is_object(), "the fixture's data is an object");
     assert_eq!(data, &raw["data"]);
     // Spot checks, so that the comparison above cannot pass on two empty values.
