@@ -21,7 +21,7 @@ use crate::DateTime;
 /// if let Event::SubscriptionUpdated(subscription) = parse_webhook(body)?.event {
 ///     assert_eq!(subscription.status, SubscriptionStatus::Unpaid);
 ///     let next = subscription.next_payment_date.unwrap();
-///     assert_eq!(next.to_utc().to_rfc3339(), "2026-12-12T00:00:00+00:00");
+///     assert_eq!(next.to_utc().to_rfc3339(), "2026-12-12T09:00:00+00:00");
 /// }
 /// # Ok::<(), steppay_webhook::Error>(())
 /// ```

@@ -14,7 +14,7 @@ use steppay_webhook::{
     InvoicePublishMethod, InvoicePublishType, InvoiceStatus, Order, OrderItemStatus, OrderItemType,
     OrderType, PaymentGateway, PaymentMethod, PaymentStatus, Period, Price, PriceBundle,
     PriceOptionType, PriceType, Product, ProductStatus, ProductType, Shipping, Subscription,
-    SubscriptionStatus, Webhook, WhenToClaimType,
+    SubscriptionStatus, Webhook, WhenToClaimType, KST,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -65,12 +65,21 @@ fn utc(rfc3339: &str) -> chrono::DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-/// Checks a date-time: present, written back exactly as on the wire, and the expected UTC
-/// instant (offset-less values are KST).
-fn assert_date(value: Option<&DateTime>, wire: &str, utc_instant: &str) {
+/// Checks a date-time: present, written back exactly as on the wire, read as UTC by
+/// default, and `kst_instant` when the store's time zone is chosen as KST (UTC+9).
+fn assert_date(value: Option<&DateTime>, wire: &str, kst_instant: &str) {
     let value = value.unwrap_or_else(|| panic!("date {wire} is missing"));
     assert_eq!(value.to_string(), wire, "wire text");
-    assert_eq!(value.to_utc(), utc(utc_instant), "UTC instant of {wire}");
+    assert_eq!(
+        value.to_utc(),
+        utc(&format!("{wire}Z")),
+        "UTC instant of {wire}"
+    );
+    assert_eq!(
+        value.to_utc_assuming(KST),
+        utc(kst_instant),
+        "instant of {wire} read as KST"
+    );
 }
 
 /// The wire text of an optional value (date-time, decimal), for exact comparison.
@@ -2465,7 +2474,10 @@ fn odd_forms_in_a_payment() {
     assert_eq!(paid_at.to_string(), "2026-11-12T06:00:00Z");
     assert_eq!(paid_at.offset(), FixedOffset::east_opt(0));
     assert_eq!(paid_at.to_utc(), utc("2026-11-12T06:00:00Z"));
-    assert_eq!(paid_at.to_kst().to_rfc3339(), "2026-11-12T15:00:00+09:00");
+    assert_eq!(
+        paid_at.to_utc().with_timezone(&KST).to_rfc3339(),
+        "2026-11-12T15:00:00+09:00"
+    );
 
     // Nine fractional digits and `+09:00`.
     let canceled = cancel
