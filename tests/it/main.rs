@@ -8,6 +8,7 @@ mod bad_input;
 mod dispatch;
 mod parse;
 mod readme;
+mod realworld;
 mod roundtrip;
 mod server_actix;
 mod server_axum;
