@@ -82,7 +82,7 @@ pub struct Payment {
     pub nice_cms: Option<NiceCms>,
 }
 
-/// Who paid.
+/// Who paid. Every field is optional (StepPay's page marks them all nullable).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Payer {

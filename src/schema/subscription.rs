@@ -73,7 +73,8 @@ pub struct Subscription {
     pub noti_before_payment_date: Option<DateTime>,
 }
 
-/// The payment method a subscription bills.
+/// The payment method a subscription bills. Both fields optional (StepPay's page marks them
+/// nullable).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubscriptionPaymentMethod {
