@@ -14,7 +14,8 @@ use crate::DateTime;
 /// # Required fields
 ///
 /// - `id` and `code`: the order's two identifiers (StepPay's API takes either,
-///   `GET /api/v1/orders/{orderIdOrCode}`, and every StepPay body carries both);
+///   `GET /api/v1/orders/{orderIdOrCode}`, and every StepPay example carries both, under one
+///   name or the other);
 /// - `type`: what the order is. A `PAYMENT_METHOD` order buys nothing, a `RECURRING` one
 ///   renews a subscription; acting on an order without knowing which is guesswork;
 /// - `paid_amount`, `returned_amount`, `left_amount`: the order's money, what the events are

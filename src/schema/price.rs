@@ -211,7 +211,7 @@ impl PriceAdditionalBillingRange {
 /// The webhook page writes `{unit, count}`; StepPay's price API writes
 /// `{id, intervalCount, interval, aggregateUsageType, usageType}`. Both read: `interval` into
 /// `unit`, `intervalCount` into `count`, and the API's other fields into their own. Serializing
-/// writes the page's `unit` and `count` (and the API's fields when present).
+/// writes the page's `unit` and `count`, and the API's three fields (`null` when absent).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Interval {

@@ -3253,3 +3253,22 @@ fn millisecond_timestamp() {
         },
     );
 }
+
+/// `NiceCms` fields became optional; its `Debug` output still masks the personal numbers.
+#[test]
+fn nice_cms_debug_still_masks_personal_numbers() {
+    let webhook = load!("payment.completed.json");
+    let cms = payload!(webhook, PaymentCompleted)
+        .nice_cms
+        .as_ref()
+        .expect("niceCms");
+    let debug = format!("{cms:?}");
+    for secret in ["617-81-12345", "880315-1******", "110-***-***789"] {
+        assert!(!debug.contains(secret), "{secret} in {debug}");
+    }
+    assert_eq!(debug.matches("<redacted>").count(), 3, "{debug}");
+    assert!(debug.contains("WithdrawSuccess"), "{debug}");
+    // Absent numbers show as absent, not as a mask.
+    let empty = format!("{:?}", steppay_webhook::NiceCms::default());
+    assert!(!empty.contains("<redacted>"), "{empty}");
+}
