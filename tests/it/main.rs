@@ -9,6 +9,7 @@ mod dispatch;
 mod legacy;
 mod logging;
 mod parse;
+mod realworld;
 mod receive;
 mod roundtrip;
 mod server_actix;
