@@ -8,6 +8,10 @@
 //! - **pretty**: the fixtures as they are in the repository (two-space indentation).
 //! - **200-item order**: one `order.updated` with 200 items, made from the order fixture's
 //!   first item with varying ids, codes, products, quantities and amounts.
+//! - **compact, one wrong value**: the compact event-first bodies with one value of `data`
+//!   replaced by `true` where the schema wants something else: the last member of `data`
+//!   for which that makes `parse_webhook` fail, so the whole of `data` is read before the
+//!   error (what an invalid body costs). Still valid JSON.
 //!
 //! Plus the ~2 KB body for verify + parse: `subscription.created`, compacted (2,039 bytes).
 
@@ -73,6 +77,8 @@ pub struct Corpus {
     pub title: &'static str,
     /// The bodies, in fixture order.
     pub bodies: Vec<Body>,
+    /// Whether every body is one `parse_webhook` must reject (with `Error::InvalidData`).
+    pub invalid: bool,
 }
 
 impl Corpus {
@@ -100,6 +106,8 @@ pub struct Corpora {
     pub pretty: Corpus,
     /// One generated `order.updated` with [`ORDER_ITEMS`] items, compacted.
     pub order_200: Corpus,
+    /// The compact event-first bodies with one wrong value each.
+    pub invalid: Corpus,
     /// The ~2 KB body for verify + parse.
     pub two_kb: Body,
 }
@@ -158,6 +166,18 @@ impl Corpora {
             other => panic!("generated order parsed as {}", other.event_name()),
         }
 
+        let invalid: Vec<Body> = event_first
+            .iter()
+            .map(|body| Body {
+                name: body.name.clone(),
+                bytes: with_one_wrong_value(&body.bytes),
+            })
+            .collect();
+        for body in &invalid {
+            serde_json::from_slice::<serde_json::Value>(&body.bytes)
+                .expect("a body with a wrong value is still JSON");
+        }
+
         let two_kb = event_first
             .iter()
             .find(|body| body.name == TWO_KB_FIXTURE)
@@ -172,16 +192,19 @@ impl Corpora {
                 id: "compact-event-first",
                 title: "compact, event first",
                 bodies: event_first,
+                invalid: false,
             },
             compact_data_first: Corpus {
                 id: "compact-data-first",
                 title: "compact, data first",
                 bodies: data_first,
+                invalid: false,
             },
             pretty: Corpus {
                 id: "pretty",
                 title: "pretty-printed",
                 bodies: pretty,
+                invalid: false,
             },
             order_200: Corpus {
                 id: "order-200",
@@ -190,18 +213,26 @@ impl Corpora {
                     name: format!("order.updated, {ORDER_ITEMS} items"),
                     bytes: order,
                 }],
+                invalid: false,
+            },
+            invalid: Corpus {
+                id: "compact-invalid",
+                title: "compact, 1 wrong value",
+                bodies: invalid,
+                invalid: true,
             },
             two_kb,
         }
     }
 
-    /// The four corpora of the parse measurements, in table order.
-    pub fn all(&self) -> [&Corpus; 4] {
+    /// The corpora of the parse measurements, in table order.
+    pub fn all(&self) -> [&Corpus; 5] {
         [
             &self.compact_event_first,
             &self.compact_data_first,
             &self.pretty,
             &self.order_200,
+            &self.invalid,
         ]
     }
 
@@ -339,6 +370,27 @@ pub fn data_before_event(envelope: &[u8]) -> Vec<u8> {
         .expect("an event member");
     members.insert(event, data);
     join(b'{', &members, b'}')
+}
+
+/// `envelope` (compact) with the value of the last member of `data` that `parse_webhook`
+/// rejects when it is `true` replaced by `true`.
+fn with_one_wrong_value(envelope: &[u8]) -> Vec<u8> {
+    let data = member_value(envelope, "data");
+    split_top_level(data)
+        .into_iter()
+        .rev()
+        .find_map(|member| {
+            let key = std::str::from_utf8(&member[1..]).ok()?.split('"').next()?;
+            let data = with_member(data, key, "true");
+            let body = with_member(
+                envelope,
+                "data",
+                std::str::from_utf8(&data).expect("UTF-8 data"),
+            );
+            let error = parse_webhook(&body).err()?;
+            error.raw_data().is_some().then_some(body)
+        })
+        .expect("some value of data can be made wrong")
 }
 
 /// A product the generated order's items are drawn from: name, option label, product code,

@@ -12,7 +12,7 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 use super::corpus::Corpora;
-use super::{failures, Contestant};
+use super::Contestant;
 
 /// The argument that selects this mode.
 pub const FLAG: &str = "--count-instructions";
@@ -28,10 +28,10 @@ pub fn measured_passes(op: fn(&[u8]), bodies: &[&[u8]], passes: u32) {
     }
 }
 
-const USAGE: &str = "usage: --count-instructions <typed|value|naive> <compact-event-first|compact-data-first|pretty|order-200> <passes>";
+const USAGE: &str = "usage: --count-instructions <typed|value|naive> <compact-event-first|compact-data-first|pretty|order-200|compact-invalid> <passes>";
 
 /// Runs the mode with the arguments after [`FLAG`]. Exit status 2 for bad arguments, 3 when
-/// the contestant cannot parse the corpus.
+/// the contestant is not measured on the corpus (see [`Contestant::not_measured`]).
 pub fn run(args: &[String]) -> ExitCode {
     let [contestant, corpus, passes] = args else {
         eprintln!("{USAGE}");
@@ -53,14 +53,8 @@ pub fn run(args: &[String]) -> ExitCode {
         eprintln!("unknown corpus {corpus:?}; {USAGE}");
         return ExitCode::from(2);
     };
-    let failed = failures(contestant, &corpus.bodies);
-    if !failed.is_empty() {
-        println!(
-            "cannot parse: {} fails on {} of {} bodies",
-            contestant.id(),
-            failed.len(),
-            corpus.bodies.len()
-        );
+    if let Some(reason) = contestant.not_measured(corpus) {
+        println!("{}: {reason}", contestant.id());
         return ExitCode::from(3);
     }
     let bodies = corpus.slices();
