@@ -19,8 +19,8 @@ parsers=(value typed naive)
 
 command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is not installed" >&2; exit 1; }
 
-echo "building the bench binary..." >&2
-exe=$(cargo bench --bench parse --no-run --message-format=json 2>/dev/null |
+echo "building the bench binary (cargo bench --no-run)..." >&2
+exe=$(cargo bench --bench parse --no-run --message-format=json |
   grep -o '"executable":"[^"]*/parse-[0-9a-f]*"' | tail -n 1 | cut -d '"' -f 4)
 [ -x "$exe" ] || { echo "callgrind.sh: could not find the parse bench executable" >&2; exit 1; }
 
