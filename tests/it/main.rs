@@ -6,6 +6,7 @@ mod support;
 mod api;
 mod bad_input;
 mod dispatch;
+mod is_test;
 mod legacy;
 mod logging;
 mod parse;
