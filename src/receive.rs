@@ -330,6 +330,10 @@ pub(crate) fn rejected(rejection: WebhookRejection) -> WebhookRejection {
 
 /// Verifies a delivery and parses it, or says why it is refused. The one "verify, then
 /// parse" of the crate: [`receive`] and the extractors share it.
+#[allow(
+    clippy::result_large_err,
+    reason = "WebhookRejection is the public rejection, 128 bytes with the envelope of an unreadable body; boxing it here would only add an allocation"
+)]
 fn verify_and_parse(
     body: &[u8],
     signature_header: Option<&str>,
@@ -342,6 +346,10 @@ fn verify_and_parse(
 /// For the extractors: verifies and parses, logging the result (an `info` event naming the
 /// verified event, or the rejection).
 #[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
+#[allow(
+    clippy::result_large_err,
+    reason = "the extractors' rejection type, as in verify_and_parse"
+)]
 pub(crate) fn extract(
     body: &[u8],
     signature_header: Option<&str>,
