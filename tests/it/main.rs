@@ -5,6 +5,7 @@ mod support;
 
 mod api;
 mod bad_input;
+mod capture;
 mod dispatch;
 mod is_test;
 mod legacy;
