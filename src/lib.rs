@@ -50,7 +50,10 @@ pub use receive::{
     receive, receive_async, Outcome, WebhookReceiver, WebhookRejection, DEFAULT_BODY_LIMIT,
 };
 pub use schema::*;
-pub use signature::{sign, SignatureError, WebhookVerifier, DEFAULT_TOLERANCE, SIGNATURE_HEADER};
+pub use signature::{
+    compute_signature, sign, sign_with_label, SignatureError, WebhookVerifier, DEFAULT_TOLERANCE,
+    MAX_SIGNATURES, SIGNATURE_HEADER,
+};
 pub use webhook::{parse_webhook, Webhook};
 
 /// Re-exported so that users name the same decimal type the crate uses for money.

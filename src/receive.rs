@@ -6,8 +6,10 @@
 //! `steppay_webhook::receive`, its message the reason answered to StepPay, with the fields
 //! `outcome` (`handled`, `unhandled`, `unreadable_acknowledged`, `rejected`,
 //! `handler_failed`, or `verified` from an extractor), `event_name`, `status`, and where they
-//! apply `error` (the handler's error through `Display`, or what was wrong with an unreadable
-//! body), `path` (the JSON path in an unreadable body) and `limit` (the body limit). Level:
+//! apply `is_test` (StepPay's test-mode flag, whenever the envelope was read: `true` only for
+//! `"isTest": true`), `error` (the handler's error through `Display`, or what was wrong with
+//! an unreadable body), `path` (the JSON path in an unreadable body) and `limit` (the body
+//! limit). Level:
 //! `info` when handled, `warn` when unhandled or refused by the signature check, `error` when
 //! a handler failed or an authentic delivery was refused. Never a key, a signature or the
 //! body's data.
@@ -244,29 +246,40 @@ impl<E: fmt::Display> fmt::Display for Outcome<E> {
 }
 
 impl<E: fmt::Display> Outcome<E> {
-    /// Emits the one `tracing` event of this delivery and gives the outcome back.
-    pub(crate) fn logged(self) -> Self {
+    /// Emits the one `tracing` event of this delivery and gives the outcome back. `is_test`
+    /// is the delivery's [`Webhook::is_test`], or `None` when its envelope was not read (the
+    /// field is then left out of the record).
+    pub(crate) fn logged(self, is_test: Option<bool>) -> Self {
         let status = self.status();
         let outcome = self.kind();
         let event_name = self.event_name().unwrap_or_default();
         let reason = self.reason();
         match &self {
             Outcome::Handled { .. } => {
-                tracing::info!(outcome, event_name, status, "{reason}");
+                tracing::info!(outcome, event_name, status, is_test, "{reason}");
             }
             Outcome::Unhandled { .. } => {
-                tracing::warn!(outcome, event_name, status, "{reason}");
+                tracing::warn!(outcome, event_name, status, is_test, "{reason}");
             }
             Outcome::UnreadableAcknowledged { error } => {
                 let (path, error) = (error.path().unwrap_or_default(), error.message());
-                tracing::warn!(outcome, event_name, status, path, error, "{reason}");
+                tracing::warn!(outcome, event_name, status, is_test, path, error, "{reason}");
             }
             Outcome::HandlerFailed { error, .. } => {
-                tracing::error!(outcome, event_name, status, error = %error, "{reason}");
+                tracing::error!(outcome, event_name, status, is_test, error = %error, "{reason}");
             }
             Outcome::Rejected(rejection) => log_rejection(rejection),
         }
         self
+    }
+}
+
+/// Whether an unreadable body's envelope said `"isTest": true`, or `None` when the envelope
+/// itself was not read.
+fn envelope_is_test(error: &Error) -> Option<bool> {
+    match error {
+        Error::InvalidData { is_test, .. } => Some(*is_test == Some(true)),
+        _ => None,
     }
 }
 
@@ -278,11 +291,13 @@ fn log_rejection(rejection: &WebhookRejection) {
     match rejection {
         WebhookRejection::Unreadable(error) => {
             let event_name = error.event_name().unwrap_or_default();
+            let is_test = envelope_is_test(error);
             let path = error.path().unwrap_or_default();
             tracing::error!(
                 outcome,
                 event_name,
                 status,
+                is_test,
                 path,
                 error = error.message(),
                 "{reason}"
@@ -315,6 +330,10 @@ pub(crate) fn rejected(rejection: WebhookRejection) -> WebhookRejection {
 
 /// Verifies a delivery and parses it, or says why it is refused. The one "verify, then
 /// parse" of the crate: [`receive`] and the extractors share it.
+#[allow(
+    clippy::result_large_err,
+    reason = "WebhookRejection is the public rejection, 128 bytes with the envelope of an unreadable body; boxing it here would only add an allocation"
+)]
 fn verify_and_parse(
     body: &[u8],
     signature_header: Option<&str>,
@@ -327,6 +346,10 @@ fn verify_and_parse(
 /// For the extractors: verifies and parses, logging the result (an `info` event naming the
 /// verified event, or the rejection).
 #[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
+#[allow(
+    clippy::result_large_err,
+    reason = "the extractors' rejection type, as in verify_and_parse"
+)]
 pub(crate) fn extract(
     body: &[u8],
     signature_header: Option<&str>,
@@ -335,7 +358,13 @@ pub(crate) fn extract(
     match verify_and_parse(body, signature_header, verifier) {
         Ok(webhook) => {
             let event_name = webhook.event_name();
-            tracing::info!(outcome = "verified", event_name, "verified {event_name}");
+            let is_test = webhook.is_test();
+            tracing::info!(
+                outcome = "verified",
+                event_name,
+                is_test,
+                "verified {event_name}"
+            );
             Ok(webhook)
         }
         Err(rejection) => Err(rejected(rejection)),
@@ -385,15 +414,19 @@ pub fn receive<H: WebhookHandler + ?Sized>(
     verifier: &WebhookVerifier,
     handler: &H,
 ) -> Outcome<H::Error> {
-    let outcome = match verify_and_parse(body, signature_header, verifier) {
-        Ok(webhook) => handled(&webhook, dispatch(&webhook, handler)),
-        Err(WebhookRejection::Unreadable(error)) => {
-            let result = dispatch_unreadable(&error, handler);
-            unreadable(error, result)
+    let (outcome, is_test) = match verify_and_parse(body, signature_header, verifier) {
+        Ok(webhook) => {
+            let result = dispatch(&webhook, handler);
+            (handled(&webhook, result), Some(webhook.is_test()))
         }
-        Err(rejection) => Outcome::Rejected(rejection),
+        Err(WebhookRejection::Unreadable(error)) => {
+            let is_test = envelope_is_test(&error);
+            let result = dispatch_unreadable(&error, handler);
+            (unreadable(error, result), is_test)
+        }
+        Err(rejection) => (Outcome::Rejected(rejection), None),
     };
-    outcome.logged()
+    outcome.logged(is_test)
 }
 
 /// The async twin of [`receive`].
@@ -405,18 +438,19 @@ pub async fn receive_async<H: AsyncWebhookHandler + ?Sized>(
 ) -> Outcome<H::Error> {
     // Every `H::Error` is made after the last await, so that the future holds none (it
     // need not be `Send`).
-    let outcome = match verify_and_parse(body, signature_header, verifier) {
+    let (outcome, is_test) = match verify_and_parse(body, signature_header, verifier) {
         Ok(webhook) => {
             let result = dispatch_async(&webhook, handler).await;
-            handled(&webhook, result)
+            (handled(&webhook, result), Some(webhook.is_test()))
         }
         Err(WebhookRejection::Unreadable(error)) => {
+            let is_test = envelope_is_test(&error);
             let result = dispatch_unreadable_async(&error, handler).await;
-            unreadable(error, result)
+            (unreadable(error, result), is_test)
         }
-        Err(rejection) => Outcome::Rejected(rejection),
+        Err(rejection) => (Outcome::Rejected(rejection), None),
     };
-    outcome.logged()
+    outcome.logged(is_test)
 }
 
 fn handled<E>(webhook: &Webhook, result: Result<Dispatched, E>) -> Outcome<E> {
@@ -509,7 +543,7 @@ impl<H> WebhookReceiver<H> {
     fn over_limit<E: fmt::Display>(&self, body: &[u8]) -> Option<Outcome<E>> {
         (body.len() > self.body_limit).then(|| {
             let limit = Some(self.body_limit);
-            Outcome::Rejected(WebhookRejection::BodyTooLarge { limit }).logged()
+            Outcome::Rejected(WebhookRejection::BodyTooLarge { limit }).logged(None)
         })
     }
 }

@@ -5,7 +5,9 @@ mod support;
 
 mod api;
 mod bad_input;
+mod capture;
 mod dispatch;
+mod is_test;
 mod legacy;
 mod logging;
 mod parse;
