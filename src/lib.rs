@@ -34,6 +34,10 @@ pub mod actix;
 pub mod axum;
 // Webhook v1 bodies, for receivers that still get them.
 pub mod legacy;
+// Samples, signatures and requests for testing handlers.
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 // Helpers: serde adapters and the wire-enumeration mechanism.
 mod serde_util;
 mod wire_enum;
@@ -49,6 +53,7 @@ pub use legacy::{detect_version, parse_legacy, LegacyError, LegacyWebhook, Webho
 pub use receive::{
     receive, receive_async, Outcome, WebhookReceiver, WebhookRejection, DEFAULT_BODY_LIMIT,
 };
+pub use receive::{receive_async_at, receive_at};
 pub use schema::*;
 pub use signature::{sign, SignatureError, WebhookVerifier, DEFAULT_TOLERANCE, SIGNATURE_HEADER};
 pub use webhook::{parse_webhook, Webhook};
