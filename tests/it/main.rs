@@ -5,6 +5,7 @@ mod support;
 
 mod api;
 mod bad_input;
+mod cli;
 mod dispatch;
 mod legacy;
 mod logging;
@@ -14,3 +15,4 @@ mod roundtrip;
 mod server_actix;
 mod server_axum;
 mod signature;
+mod testing;
