@@ -1,8 +1,8 @@
 // The README is the crate documentation, and its examples are doctests. Its receiver example
-// needs the `axum` feature, so doctests collect it only when that feature is on
-// (`cargo test --all-features`, which CI runs).
+// needs the `axum` feature and its testing example the `testing` feature, so doctests collect
+// it only when both are on (`cargo test --all-features`, which CI runs).
 #![cfg_attr(
-    any(not(doctest), feature = "axum"),
+    any(not(doctest), all(feature = "axum", feature = "testing")),
     doc = include_str!("../README.md")
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -13,8 +13,9 @@
 //! The samples are the crate's own fixtures: one realistic delivery per event type (Korean
 //! names and addresses, KRW amounts, realistic ids and statuses), each with its envelope
 //! `timestamp` set to now, so that a receiver's replay window accepts it. To test the window
-//! itself, fix the clock: [`sample_at`] and [`sign`](crate::sign) take a timestamp, and
-//! [`receive_at`](crate::receive_at), [`WebhookReceiver::receive_at`] and
+//! itself, fix the clock: [`sample_at`] and [`sign`] take a timestamp, and
+//! [`receive_at`](crate::receive_at),
+//! [`WebhookReceiver::receive_at`](crate::WebhookReceiver::receive_at) and
 //! [`WebhookVerifier::verify_at`](crate::WebhookVerifier::verify_at) take "now".
 //!
 //! # Examples
@@ -344,7 +345,7 @@ typed_samples! {
 }
 
 /// A `Steppay-Signature` header value for `body`, signed with `secret` at the current time:
-/// what StepPay would send with it now. [`sign`](crate::sign) takes the time instead.
+/// what StepPay would send with it now. [`sign`] takes the time instead.
 ///
 /// ```
 /// use steppay_webhook::testing::{sample, sign_now};
