@@ -1,8 +1,8 @@
 // The README is the crate documentation, and its examples are doctests. Its receiver example
-// needs the `axum` feature, so doctests collect it only when that feature is on
-// (`cargo test --all-features`, which CI runs).
+// needs the `axum` feature and its testing example the `testing` feature, so doctests collect
+// it only when both are on (`cargo test --all-features`, which CI runs).
 #![cfg_attr(
-    any(not(doctest), feature = "axum"),
+    any(not(doctest), all(feature = "axum", feature = "testing")),
     doc = include_str!("../README.md")
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -34,6 +34,10 @@ pub mod actix;
 pub mod axum;
 // Webhook v1 bodies, for receivers that still get them.
 pub mod legacy;
+// Samples, signatures and requests for testing handlers.
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 // Helpers: serde adapters and the wire-enumeration mechanism.
 mod serde_util;
 mod wire_enum;
@@ -49,6 +53,7 @@ pub use legacy::{detect_version, parse_legacy, LegacyError, LegacyWebhook, Webho
 pub use receive::{
     receive, receive_async, Outcome, WebhookReceiver, WebhookRejection, DEFAULT_BODY_LIMIT,
 };
+pub use receive::{receive_async_at, receive_at};
 pub use schema::*;
 pub use signature::{
     compute_signature, sign, sign_with_label, SignatureError, WebhookVerifier, DEFAULT_TOLERANCE,

@@ -330,6 +330,9 @@ pub(crate) fn rejected(rejection: WebhookRejection) -> WebhookRejection {
 
 /// Verifies a delivery and parses it, or says why it is refused. The one "verify, then
 /// parse" of the crate: [`receive`] and the extractors share it.
+///
+/// `now_unix_seconds` is the time to check the timestamp against; `None` reads the system
+/// clock.
 #[allow(
     clippy::result_large_err,
     reason = "WebhookRejection is the public rejection, 128 bytes with the envelope of an unreadable body; boxing it here would only add an allocation"
@@ -338,8 +341,13 @@ fn verify_and_parse(
     body: &[u8],
     signature_header: Option<&str>,
     verifier: &WebhookVerifier,
+    now_unix_seconds: Option<i64>,
 ) -> Result<Webhook, WebhookRejection> {
-    verifier.verify(signature_header.unwrap_or_default(), body)?;
+    let header = signature_header.unwrap_or_default();
+    match now_unix_seconds {
+        Some(now) => verifier.verify_at(header, body, now)?,
+        None => verifier.verify(header, body)?,
+    }
     parse_webhook(body).map_err(WebhookRejection::Unreadable)
 }
 
@@ -355,7 +363,7 @@ pub(crate) fn extract(
     signature_header: Option<&str>,
     verifier: &WebhookVerifier,
 ) -> Result<Webhook, WebhookRejection> {
-    match verify_and_parse(body, signature_header, verifier) {
+    match verify_and_parse(body, signature_header, verifier, None) {
         Ok(webhook) => {
             let event_name = webhook.event_name();
             let is_test = webhook.is_test();
@@ -414,18 +422,66 @@ pub fn receive<H: WebhookHandler + ?Sized>(
     verifier: &WebhookVerifier,
     handler: &H,
 ) -> Outcome<H::Error> {
-    let (outcome, is_test) = match verify_and_parse(body, signature_header, verifier) {
-        Ok(webhook) => {
-            let result = dispatch(&webhook, handler);
-            (handled(&webhook, result), Some(webhook.is_test()))
-        }
-        Err(WebhookRejection::Unreadable(error)) => {
-            let is_test = envelope_is_test(&error);
-            let result = dispatch_unreadable(&error, handler);
-            (unreadable(error, result), is_test)
-        }
-        Err(rejection) => (Outcome::Rejected(rejection), None),
-    };
+    receive_with_clock(body, signature_header, verifier, handler, None)
+}
+
+/// [`receive`] with an injected clock: `now_unix_seconds` is the current Unix time, which
+/// the signature's timestamp must be within the verifier's replay window of. For tests
+/// (and replays) that must not depend on the system clock.
+///
+/// # Examples
+///
+/// ```
+/// use steppay_webhook::{receive_at, sign, WebhookHandler, WebhookVerifier};
+///
+/// struct Shop;
+/// impl WebhookHandler for Shop {
+///     type Error = std::convert::Infallible;
+/// }
+///
+/// let verifier = WebhookVerifier::new("whsec_test"); // 300 s window
+/// let body = br#"{"timestamp":1795046400,"version":"v1","event":"customer.deleted","data":{"id":7}}"#;
+/// let header = sign("whsec_test", 1795046400, body);
+///
+/// assert_eq!(receive_at(body, Some(&header), &verifier, &Shop, 1795046400 + 300).status(), 200);
+/// assert_eq!(receive_at(body, Some(&header), &verifier, &Shop, 1795046400 + 301).status(), 401);
+/// ```
+pub fn receive_at<H: WebhookHandler + ?Sized>(
+    body: &[u8],
+    signature_header: Option<&str>,
+    verifier: &WebhookVerifier,
+    handler: &H,
+    now_unix_seconds: i64,
+) -> Outcome<H::Error> {
+    receive_with_clock(
+        body,
+        signature_header,
+        verifier,
+        handler,
+        Some(now_unix_seconds),
+    )
+}
+
+fn receive_with_clock<H: WebhookHandler + ?Sized>(
+    body: &[u8],
+    signature_header: Option<&str>,
+    verifier: &WebhookVerifier,
+    handler: &H,
+    now_unix_seconds: Option<i64>,
+) -> Outcome<H::Error> {
+    let (outcome, is_test) =
+        match verify_and_parse(body, signature_header, verifier, now_unix_seconds) {
+            Ok(webhook) => {
+                let result = dispatch(&webhook, handler);
+                (handled(&webhook, result), Some(webhook.is_test()))
+            }
+            Err(WebhookRejection::Unreadable(error)) => {
+                let is_test = envelope_is_test(&error);
+                let result = dispatch_unreadable(&error, handler);
+                (unreadable(error, result), is_test)
+            }
+            Err(rejection) => (Outcome::Rejected(rejection), None),
+        };
     outcome.logged(is_test)
 }
 
@@ -436,20 +492,43 @@ pub async fn receive_async<H: AsyncWebhookHandler + ?Sized>(
     verifier: &WebhookVerifier,
     handler: &H,
 ) -> Outcome<H::Error> {
+    receive_async_with_clock(body, signature_header, verifier, handler, None).await
+}
+
+/// The async twin of [`receive_at`]: [`receive_async`] with an injected clock.
+pub async fn receive_async_at<H: AsyncWebhookHandler + ?Sized>(
+    body: &[u8],
+    signature_header: Option<&str>,
+    verifier: &WebhookVerifier,
+    handler: &H,
+    now_unix_seconds: i64,
+) -> Outcome<H::Error> {
+    let now = Some(now_unix_seconds);
+    receive_async_with_clock(body, signature_header, verifier, handler, now).await
+}
+
+async fn receive_async_with_clock<H: AsyncWebhookHandler + ?Sized>(
+    body: &[u8],
+    signature_header: Option<&str>,
+    verifier: &WebhookVerifier,
+    handler: &H,
+    now_unix_seconds: Option<i64>,
+) -> Outcome<H::Error> {
     // Every `H::Error` is made after the last await, so that the future holds none (it
     // need not be `Send`).
-    let (outcome, is_test) = match verify_and_parse(body, signature_header, verifier) {
-        Ok(webhook) => {
-            let result = dispatch_async(&webhook, handler).await;
-            (handled(&webhook, result), Some(webhook.is_test()))
-        }
-        Err(WebhookRejection::Unreadable(error)) => {
-            let is_test = envelope_is_test(&error);
-            let result = dispatch_unreadable_async(&error, handler).await;
-            (unreadable(error, result), is_test)
-        }
-        Err(rejection) => (Outcome::Rejected(rejection), None),
-    };
+    let (outcome, is_test) =
+        match verify_and_parse(body, signature_header, verifier, now_unix_seconds) {
+            Ok(webhook) => {
+                let result = dispatch_async(&webhook, handler).await;
+                (handled(&webhook, result), Some(webhook.is_test()))
+            }
+            Err(WebhookRejection::Unreadable(error)) => {
+                let is_test = envelope_is_test(&error);
+                let result = dispatch_unreadable_async(&error, handler).await;
+                (unreadable(error, result), is_test)
+            }
+            Err(rejection) => (Outcome::Rejected(rejection), None),
+        };
     outcome.logged(is_test)
 }
 
@@ -557,6 +636,20 @@ impl<H: WebhookHandler> WebhookReceiver<H> {
         }
         receive(body, signature_header, &self.verifier, &self.handler)
     }
+
+    /// [`WebhookReceiver::receive`] with an injected clock (see [`receive_at`]).
+    pub fn receive_at(
+        &self,
+        body: &[u8],
+        signature_header: Option<&str>,
+        now_unix_seconds: i64,
+    ) -> Outcome<H::Error> {
+        if let Some(outcome) = self.over_limit(body) {
+            return outcome;
+        }
+        let (verifier, handler) = (&self.verifier, &self.handler);
+        receive_at(body, signature_header, verifier, handler, now_unix_seconds)
+    }
 }
 
 impl<H: AsyncWebhookHandler> WebhookReceiver<H> {
@@ -571,6 +664,20 @@ impl<H: AsyncWebhookHandler> WebhookReceiver<H> {
             return outcome;
         }
         receive_async(body, signature_header, &self.verifier, &self.handler).await
+    }
+
+    /// [`WebhookReceiver::receive_async`] with an injected clock (see [`receive_at`]).
+    pub async fn receive_async_at(
+        &self,
+        body: &[u8],
+        signature_header: Option<&str>,
+        now_unix_seconds: i64,
+    ) -> Outcome<H::Error> {
+        if let Some(outcome) = self.over_limit(body) {
+            return outcome;
+        }
+        let (verifier, handler) = (&self.verifier, &self.handler);
+        receive_async_at(body, signature_header, verifier, handler, now_unix_seconds).await
     }
 
     /// For the ready receivers, whose framework already enforced the limit while reading.
