@@ -6,6 +6,13 @@
 //!   crate's overhead for types, paths and exact decimals).
 //! - `verify/*/hmac_only` computes the bare HMAC-SHA256 over the same bytes: the floor for
 //!   signature verification.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)] // a benchmark: fixed inputs, failing loudly is the point
 
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use hmac::{Hmac, KeyInit, Mac};

@@ -8,6 +8,13 @@
 //! ```
 //!
 //! Exits with status 1 and a clear message when the body is not a StepPay webhook.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)] // an example: failing loudly is the point
 
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
@@ -286,7 +293,10 @@ fn summary(event: &Event) -> Vec<String> {
             opt(&cover.next_retry_datetime)
         )],
         Event::Unknown { data, .. } => {
-            vec![format!("unknown event type; data kept as JSON: {data}")]
+            vec![format!(
+                "unknown event type; data kept as sent: {}",
+                data.get()
+            )]
         }
         _ => vec!["(an event type added after this example was written)".to_owned()],
     }

@@ -1,5 +1,12 @@
 //! The integration tests: one binary, a module per concern. Fixtures live in
 //! `tests/fixtures` and are loaded through `support`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)] // tests: a panic is a failed assertion
 
 mod support;
 
