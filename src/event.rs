@@ -7,6 +7,7 @@ use strum::{EnumCount, IntoEnumIterator, VariantArray};
 use crate::schema::{
     Cover, Customer, Invoice, Order, Payment, Price, Product, Subscription, Usage,
 };
+use crate::RawJson;
 
 /// The table of every event type this crate knows, one row per event type: variant, wire
 /// name, payload type, handler method, and the doc line every generated item carries. Every
@@ -114,8 +115,9 @@ macro_rules! define_events {
             Unknown {
                 /// The event type's wire name as sent (e.g. `"subscription.renewal_reminded"`).
                 event_name: String,
-                /// The `data` object as sent.
-                data: serde_json::Value,
+                /// The `data` exactly as sent, byte for byte ([`RawJson::to_value`] gives a
+                /// `serde_json::Value` when you want one).
+                data: RawJson,
             },
         }
 
