@@ -38,7 +38,9 @@ pub mod actix;
 pub mod axum;
 // Webhook v1 bodies, for receivers that still get them.
 pub mod legacy;
-// Helpers: serde adapters and the wire-enumeration mechanism.
+// Helpers: serde adapters, personal data kept out of Debug and messages, and the
+// wire-enumeration mechanism.
+mod personal;
 mod serde_util;
 mod wire_enum;
 

@@ -15,6 +15,7 @@
 use std::fmt;
 
 use crate::dispatch::{dispatch_unreadable, dispatch_unreadable_async, Dispatched};
+use crate::error::excerpt;
 use crate::{
     dispatch, dispatch_async, parse_webhook, AsyncWebhookHandler, Error, EventType, SignatureError,
     Webhook, WebhookHandler, WebhookVerifier, SIGNATURE_HEADER,
@@ -200,12 +201,16 @@ impl<E> Outcome<E> {
     }
 
     /// A short plain-text reason for the response body. Unlike `Display`, it leaves out the
-    /// handler's error, which may hold internal details (it is logged instead).
+    /// handler's error, which may hold internal details (it is logged instead). An event
+    /// name is quoted up to 40 characters (then `…` and its length), however long it was.
     pub fn reason(&self) -> String {
         match self {
-            Outcome::Handled { event_name } => format!("handled {event_name}"),
+            Outcome::Handled { event_name } => format!("handled {}", excerpt(event_name)),
             Outcome::Unhandled { event_name } if event_name.parse::<EventType>().is_err() => {
-                format!("unhandled unknown event type {event_name}: no handler method for it")
+                format!(
+                    "unhandled unknown event type {}: no handler method for it",
+                    excerpt(event_name)
+                )
             }
             Outcome::Unhandled { event_name } => {
                 format!("unhandled {event_name}: no handler method for it")
@@ -217,7 +222,9 @@ impl<E> Outcome<E> {
                 )
             }
             Outcome::Rejected(rejection) => rejection.to_string(),
-            Outcome::HandlerFailed { event_name, .. } => format!("handler failed for {event_name}"),
+            Outcome::HandlerFailed { event_name, .. } => {
+                format!("handler failed for {}", excerpt(event_name))
+            }
         }
     }
 
@@ -248,7 +255,7 @@ impl<E: fmt::Display> Outcome<E> {
     pub(crate) fn logged(self) -> Self {
         let status = self.status();
         let outcome = self.kind();
-        let event_name = self.event_name().unwrap_or_default();
+        let event_name = &*excerpt(self.event_name().unwrap_or_default());
         let reason = self.reason();
         match &self {
             Outcome::Handled { .. } => {
@@ -277,7 +284,7 @@ fn log_rejection(rejection: &WebhookRejection) {
     let reason = rejection.to_string();
     match rejection {
         WebhookRejection::Unreadable(error) => {
-            let event_name = error.event_name().unwrap_or_default();
+            let event_name = &*excerpt(error.event_name().unwrap_or_default());
             let path = error.path().unwrap_or_default();
             tracing::error!(
                 outcome,
@@ -334,7 +341,7 @@ pub(crate) fn extract(
 ) -> Result<Webhook, WebhookRejection> {
     match verify_and_parse(body, signature_header, verifier) {
         Ok(webhook) => {
-            let event_name = webhook.event_name();
+            let event_name = &*excerpt(webhook.event_name());
             tracing::info!(outcome = "verified", event_name, "verified {event_name}");
             Ok(webhook)
         }

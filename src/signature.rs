@@ -289,7 +289,7 @@ pub enum SignatureError {
     /// The `timestamp` part is not a whole number of seconds.
     #[error("the Steppay-Signature timestamp {value:?} is not a number")]
     InvalidTimestamp {
-        /// The value as sent (at most 32 characters of it).
+        /// The value as sent (at most 40 characters of it, then `…` and its length).
         value: String,
     },
 
@@ -365,7 +365,7 @@ impl<'a> ParsedHeader<'a> {
         let timestamp_text = timestamp_text.ok_or(SignatureError::MissingTimestamp)?;
         let timestamp =
             parse_timestamp(timestamp_text).ok_or_else(|| SignatureError::InvalidTimestamp {
-                value: timestamp_text.chars().take(32).collect(),
+                value: crate::error::excerpt(timestamp_text).into_owned(),
             })?;
         let parsed = Self {
             timestamp,

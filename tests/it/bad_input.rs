@@ -228,15 +228,23 @@ fn data_that_is_not_an_object() {
 #[test]
 fn amounts_are_never_rounded_or_overflowed() {
     let cases = [
-        ("1e40", "invalid value: number 1e40, expected a decimal"),
+        (
+            "1e40",
+            "invalid value: number 1e40, expected a decimal within ±79228162514264337593543950335",
+        ),
         (
             "123456789012345678901234567890",
-            "invalid value: number 123456789012345678901234567890, expected a decimal",
+            "invalid value: number 123456789012345678901234567890, expected a decimal within ±79228162514264337593543950335",
         ),
         // 32 fractional digits would be silently rounded by the decimal type: rejected instead.
         (
             "0.12345678901234567890123456789012",
-            "invalid value: number 0.12345678901234567890123456789012, expected a decimal",
+            "invalid value: number 0.12345678901234567890123456789012, expected a decimal of at most 28 fractional digits (this one would be rounded)",
+        ),
+        // Whatever the notation.
+        (
+            "0.12345678901234567890123456789e0",
+            "invalid value: number 0.12345678901234567890123456789e0, expected a decimal of at most 28 fractional digits (this one would be rounded)",
         ),
         ("true", "invalid type: boolean `true`, expected a decimal"),
         ("{}", "invalid type: map, expected a decimal"),
