@@ -113,7 +113,7 @@ enum WireOffset {
 /// assert!(err.to_string().contains("2026-13-45T99:00:00"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid date-time {input:?}: {reason}")]
+#[error("invalid date-time \"{input}\": {reason}")]
 pub struct DateTimeParseError {
     input: String,
     reason: &'static str,
@@ -122,7 +122,7 @@ pub struct DateTimeParseError {
 impl DateTimeParseError {
     fn new(input: &str, reason: &'static str) -> Self {
         // Keep error messages short even for garbage input.
-        let input = crate::error::excerpt(input).into_owned();
+        let input = crate::error::escaped_excerpt(input);
         Self { input, reason }
     }
 }

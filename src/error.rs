@@ -49,11 +49,12 @@ pub enum Error {
     },
 
     /// The body is not UTF-8 text (JSON must be): checked once for the whole body, so invalid
-    /// bytes are refused wherever they are, even in a field this crate ignores.
-    #[error("body is not valid UTF-8: invalid bytes at byte {}", .source.valid_up_to())]
+    /// bytes are refused wherever they are, even in a field this crate ignores. Where the
+    /// first invalid byte is: the [`source`](std::error::Error::source).
+    #[error("body is not valid UTF-8")]
     #[non_exhaustive]
     InvalidUtf8 {
-        /// Where the first invalid byte is.
+        /// Where the first invalid byte is (`valid_up_to`).
         source: std::str::Utf8Error,
     },
 
@@ -151,7 +152,7 @@ impl fmt::Debug for Error {
                     &format_args!("<{} bytes, redacted>", data.get().len()),
                 )
                 .field("timestamp", timestamp)
-                .field("version", version)
+                .field("version", &excerpt(version))
                 .finish(),
         }
     }
@@ -218,6 +219,24 @@ pub(crate) fn excerpt(value: &str) -> Cow<'_, str> {
     }
 }
 
+/// Like [`excerpt`], for a value written with Rust's escapes (control characters as
+/// `\u{18}`, quotes as `\"`): the escaped text is cut at [`EXCERPT_CHARS`] characters, so
+/// escaping cannot make the message longer. For messages that quote the value between `"`.
+pub(crate) fn escaped_excerpt(value: &str) -> String {
+    let escaped: String = value
+        .chars()
+        .take(EXCERPT_CHARS + 1)
+        .flat_map(char::escape_debug)
+        .take(EXCERPT_CHARS + 1)
+        .collect();
+    let total = value.chars().count();
+    if escaped.chars().count() <= EXCERPT_CHARS && total <= EXCERPT_CHARS {
+        return escaped;
+    }
+    let shown: String = escaped.chars().take(EXCERPT_CHARS).collect();
+    format!("{shown}… ({total} chars)")
+}
+
 /// The message of a serde_json error, as the crate reports it: without its " at line L
 /// column C" suffix (meaningless once the error is reported by JSON path), and with every
 /// quoted value shortened to an [`excerpt`] (serde quotes whole strings: a 10 MB value in the
@@ -259,7 +278,12 @@ pub(crate) fn bound_quotes(message: &str) -> String {
             None => (inner, ""),
         };
         out.push(quote);
-        out.push_str(&excerpt(content));
+        if is_excerpt(content) {
+            // Already shortened where it was made (and escaped): kept as it is.
+            out.push_str(content);
+        } else {
+            out.push_str(&excerpt(content));
+        }
         match after.strip_prefix(quote) {
             Some(after) => {
                 out.push(quote);
@@ -270,6 +294,30 @@ pub(crate) fn bound_quotes(message: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// How many characters of a JSON path a message quotes at most: paths into data nested
+/// thousands of levels deep are shortened in the middle.
+const PATH_CHARS: usize = 160;
+
+/// `path` when it is short, otherwise its first and last 80 characters around `…` and its
+/// total length: `data[0][0][0]…[0].id (30012 chars)`.
+fn bounded_path(path: String) -> String {
+    let total = path.chars().count();
+    if total <= PATH_CHARS {
+        return path;
+    }
+    let half = PATH_CHARS / 2;
+    let head: String = path.chars().take(half).collect();
+    let tail: String = path.chars().skip(total - half).collect();
+    format!("{head}…{tail} ({total} chars)")
+}
+
+/// Whether `text` ends the way [`excerpt`] ends what it shortened (`… (N chars)`).
+fn is_excerpt(text: &str) -> bool {
+    text.strip_suffix(" chars)")
+        .and_then(|rest| rest.rsplit_once("… ("))
+        .is_some_and(|(_, count)| !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A serde_path_to_error path as a string, relative to `root` (`"data"`), each key shortened
@@ -294,17 +342,17 @@ pub(crate) fn join_path(root: &str, path: &serde_path_to_error::Path) -> String 
             }
         }
     }
-    out
+    bounded_path(out)
 }
 
 /// `root` and `path` joined as one JSON path (`data` + `items[1]` = `data.items[1]`).
 pub(crate) fn join_paths(root: &str, path: &str) -> String {
-    match (root.is_empty(), path.is_empty()) {
+    bounded_path(match (root.is_empty(), path.is_empty()) {
         (_, true) => root.to_owned(),
         (true, false) => path.to_owned(),
         (false, false) if path.starts_with('[') => format!("{root}{path}"),
         (false, false) => format!("{root}.{path}"),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -318,6 +366,26 @@ mod tests {
         let short = excerpt(&long);
         assert_eq!(short, format!("{}… (100 chars)", "가".repeat(40)));
         assert_eq!(excerpt(&"x".repeat(40)), "x".repeat(40));
+    }
+
+    #[test]
+    fn long_paths_are_shortened_in_the_middle() {
+        let deep = format!("data{}.id", "[0]".repeat(1000));
+        let short = join_paths("", &deep);
+        assert!(short.starts_with("data[0][0]"), "{short}");
+        assert!(short.ends_with("[0].id (3007 chars)"), "{short}");
+        assert!(short.contains('…'));
+        assert!(short.chars().count() < 200);
+        assert_eq!(join_paths("data", "items[1]"), "data.items[1]");
+    }
+
+    #[test]
+    fn escaped_excerpts_stay_short() {
+        assert_eq!(escaped_excerpt("a\"b"), "a\\\"b");
+        let control = "\u{18}".repeat(45);
+        let shown = escaped_excerpt(&control);
+        assert!(shown.ends_with("… (45 chars)"), "{shown}");
+        assert!(shown.chars().count() <= EXCERPT_CHARS + 13, "{shown}");
     }
 
     #[test]

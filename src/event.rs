@@ -104,7 +104,10 @@ macro_rules! define_events {
         /// }
         /// # Ok::<(), steppay_webhook::Error>(())
         /// ```
-        #[derive(Clone, Debug, PartialEq)]
+        ///
+        /// `Debug` shows the typed data (personal data masked by each schema type), and for
+        /// [`Event::Unknown`] at most 40 characters of the name and only the data's length.
+        #[derive(Clone, PartialEq)]
         #[non_exhaustive]
         pub enum Event {
             $(
@@ -165,6 +168,19 @@ macro_rules! define_events {
             pub fn schema_name(self) -> &'static str {
                 match self {
                     $(EventType::$variant => stringify!($payload),)+
+                }
+            }
+        }
+
+        impl std::fmt::Debug for Event {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    $(Event::$variant(data) => f.debug_tuple(stringify!($variant)).field(data).finish(),)+
+                    Event::Unknown { event_name, data } => f
+                        .debug_struct("Unknown")
+                        .field("event_name", &crate::error::excerpt(event_name))
+                        .field("data", data)
+                        .finish(),
                 }
             }
         }

@@ -142,7 +142,8 @@ fn with_causes(error: &dyn std::error::Error) -> String {
 ///
 /// StepPay documents no automatic retries: a failed delivery (any status but 2xx) stays
 /// failed in the portal's delivery history, from where it can be sent again.
-#[derive(Debug)]
+///
+/// `Debug` quotes an event name up to 40 characters, like [`Outcome::reason`].
 #[non_exhaustive]
 pub enum Outcome<E> {
     /// Verified, parsed, and handled by a method you wrote.
@@ -169,6 +170,31 @@ pub enum Outcome<E> {
         /// The handler's error.
         error: E,
     },
+}
+
+impl<E: fmt::Debug> fmt::Debug for Outcome<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Handled { event_name } => f
+                .debug_struct("Handled")
+                .field("event_name", &excerpt(event_name))
+                .finish(),
+            Outcome::Unhandled { event_name } => f
+                .debug_struct("Unhandled")
+                .field("event_name", &excerpt(event_name))
+                .finish(),
+            Outcome::UnreadableAcknowledged { error } => f
+                .debug_struct("UnreadableAcknowledged")
+                .field("error", error)
+                .finish(),
+            Outcome::Rejected(rejection) => f.debug_tuple("Rejected").field(rejection).finish(),
+            Outcome::HandlerFailed { event_name, error } => f
+                .debug_struct("HandlerFailed")
+                .field("event_name", &excerpt(event_name))
+                .field("error", error)
+                .finish(),
+        }
+    }
 }
 
 impl<E> Outcome<E> {

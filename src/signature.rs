@@ -245,7 +245,9 @@ fn unix_now() -> i64 {
 }
 
 /// Signs `body` the way StepPay does and returns a complete `Steppay-Signature` header value
-/// (`timestamp=...,key=...`). For tests and local tooling.
+/// (`timestamp=...,key=...`). For tests and local tooling. `timestamp` is Unix seconds, so
+/// never negative: a header signed with a negative one does not verify (a timestamp is digits
+/// only).
 ///
 /// ```
 /// use steppay_webhook::sign;

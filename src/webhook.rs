@@ -38,7 +38,10 @@ use crate::{Error, Event, EventType, RawJson};
 /// assert_eq!(json["data"]["email"], "gildong@example.kr");
 /// # Ok::<(), steppay_webhook::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+///
+/// `Debug` shows the typed data with its personal data masked, unknown data only by its
+/// length, and at most 40 characters of the version and an unknown event name.
+#[derive(Clone, PartialEq)]
 pub struct Webhook {
     /// When the event was sent, as sent: usually Unix seconds. See [`Webhook::sent_at`].
     pub timestamp: i64,
@@ -46,6 +49,16 @@ pub struct Webhook {
     pub version: String,
     /// The event type and its typed data.
     pub event: Event,
+}
+
+impl fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Webhook")
+            .field("timestamp", &self.timestamp)
+            .field("version", &excerpt(&self.version))
+            .field("event", &self.event)
+            .finish()
+    }
 }
 
 impl Webhook {

@@ -13,6 +13,7 @@ mod support;
 mod api;
 mod bad_input;
 mod dispatch;
+mod hostile;
 mod legacy;
 mod logging;
 mod parse;
