@@ -18,6 +18,7 @@ mod legacy;
 mod logging;
 mod parse;
 mod realworld;
+mod redaction;
 mod receive;
 mod roundtrip;
 mod server_actix;
