@@ -21,7 +21,10 @@ fn assert_debug(event: &str, hidden: &[&str], shown: &[&str]) {
         assert!(debug.contains("<redacted>"), "{event}");
     }
     for value in shown {
-        assert!(plain.contains(value), "{event}: {value} missing from {plain}");
+        assert!(
+            plain.contains(value),
+            "{event}: {value} missing from {plain}"
+        );
     }
 }
 
@@ -60,7 +63,12 @@ fn payment_debug_masks_the_payer_account_and_cms_numbers() {
     assert_debug(
         "payment.standby",
         &["seojun.yoon@example.com", "010-8901-2345", "56210204718832"],
-        &["윤서준", "KB국민은행", "(주)스텝커피아카데미", "account_number: Some(<redacted>)"],
+        &[
+            "윤서준",
+            "KB국민은행",
+            "(주)스텝커피아카데미",
+            "account_number: Some(<redacted>)",
+        ],
     );
     assert_debug(
         "payment.completed",
@@ -98,7 +106,10 @@ fn unknown_data_is_never_in_debug() {
     let Event::Unknown { data, .. } = &webhook.event else {
         panic!("unknown")
     };
-    assert!(debug.contains(&format!("<{} bytes, redacted>", data.get().len())), "{debug}");
+    assert!(
+        debug.contains(&format!("<{} bytes, redacted>", data.get().len())),
+        "{debug}"
+    );
     assert!(data.get().contains("jimin.lee@example.kr"));
 }
 
@@ -107,9 +118,24 @@ fn unknown_data_is_never_in_debug() {
 #[test]
 fn errors_about_personal_fields_never_quote_the_value() {
     let cases = [
-        ("customer.created", r#"{"id":1,"email":10123456789}"#, "data.email", "integer"),
-        ("customer.created", r#"{"id":1,"phone":1012345678.5}"#, "data.phone", "floating point"),
-        ("customer.created", r#"{"id":1,"username":true}"#, "data.username", "boolean"),
+        (
+            "customer.created",
+            r#"{"id":1,"email":10123456789}"#,
+            "data.email",
+            "integer",
+        ),
+        (
+            "customer.created",
+            r#"{"id":1,"phone":1012345678.5}"#,
+            "data.phone",
+            "floating point",
+        ),
+        (
+            "customer.created",
+            r#"{"id":1,"username":true}"#,
+            "data.username",
+            "boolean",
+        ),
         (
             "customer.created",
             r#"{"id":1,"attributes":{"residentNumber":8803151234567}}"#,
@@ -154,9 +180,8 @@ fn errors_about_personal_fields_never_quote_the_value() {
         ),
     ];
     for (event, data, path, kind) in cases {
-        let body = format!(
-            r#"{{"timestamp":1795046400,"version":"v1","event":"{event}","data":{data}}}"#
-        );
+        let body =
+            format!(r#"{{"timestamp":1795046400,"version":"v1","event":"{event}","data":{data}}}"#);
         let error = parse_webhook(body.as_bytes()).expect_err(data);
         assert_eq!(error.path(), Some(path), "{error}");
         assert_eq!(
