@@ -33,8 +33,11 @@ fn keys(count: usize, value: &str) -> String {
     format!("{{{}}}", members.join(","))
 }
 
+/// Makes a body of about the given size.
+type Make = fn(usize) -> Vec<u8>;
+
 /// The shapes measured: a name and a body of about `size` bytes.
-fn shapes() -> Vec<(&'static str, fn(usize) -> Vec<u8>)> {
+fn shapes() -> Vec<(&'static str, Make)> {
     vec![
         ("deep arrays in unknown data (kept)", |n| {
             env(
