@@ -24,6 +24,13 @@
 //! `STEPPAY_BENCH_QUICK=1` shortens both; `STEPPAY_BENCH_PART=criterion` or `=interleaved`
 //! runs one of them. `parse --count-instructions ...` is the mode `benches/callgrind.sh` runs
 //! under callgrind (`support/instructions.rs`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)] // a benchmark: fixed inputs, failing loudly is the point
 
 mod support;
 

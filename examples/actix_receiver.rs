@@ -8,6 +8,13 @@
 //! Listens on `127.0.0.1:3000` (or `ADDR`, or `STEPPAY_WEBHOOK_ADDR`), answers
 //! `POST /webhooks/steppay`, and logs every request. Refuses to start without a key. Try it
 //! with `cargo run --example trigger -- --dev-key`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)] // an example: failing loudly is the point
 
 mod common;
 

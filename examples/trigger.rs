@@ -9,6 +9,13 @@
 //! `FILE` defaults to a bundled `payment.completed` body, `URL` to
 //! `http://127.0.0.1:3000/webhooks/steppay`. The key comes from `STEPPAY_WEBHOOK_SECRET`, or
 //! is the development-only key when asked for; without either, it refuses.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)] // an example: failing loudly is the point
 
 mod common;
 

@@ -113,7 +113,7 @@ enum WireOffset {
 /// assert!(err.to_string().contains("2026-13-45T99:00:00"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid date-time {input:?}: {reason}")]
+#[error("invalid date-time \"{input}\": {reason}")]
 pub struct DateTimeParseError {
     input: String,
     reason: &'static str,
@@ -122,7 +122,7 @@ pub struct DateTimeParseError {
 impl DateTimeParseError {
     fn new(input: &str, reason: &'static str) -> Self {
         // Keep error messages short even for garbage input.
-        let input = input.chars().take(64).collect();
+        let input = crate::error::escaped_excerpt(input);
         Self { input, reason }
     }
 }
@@ -243,52 +243,54 @@ impl DateTime {
 
     fn parse_wire(input: &str) -> Result<Self, DateTimeParseError> {
         let err = |reason| DateTimeParseError::new(input, reason);
-        let bytes = input.as_bytes();
-        // `YYYY-MM-DDTHH:MM:SS` is 19 ASCII bytes; check ASCII before slicing so that
-        // multi-byte input can never split a character.
-        if bytes.len() < 19 || !bytes[..19].is_ascii() {
+        // Byte-wise throughout: every part must be ASCII, so no character is ever split.
+        let (head, rest) = match input.as_bytes().split_first_chunk::<19>() {
+            Some(split) => split,
+            None => return Err(err("expected YYYY-MM-DDTHH:MM:SS")),
+        };
+        let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2, t, h1, h2, b':', n1, n2, b':', s1, s2] =
+            *head
+        else {
             return Err(err("expected YYYY-MM-DDTHH:MM:SS"));
-        }
-        if bytes[4] != b'-' || bytes[7] != b'-' || bytes[13] != b':' || bytes[16] != b':' {
-            return Err(err("expected YYYY-MM-DDTHH:MM:SS"));
-        }
-        if bytes[10] != b'T' && bytes[10] != b't' {
+        };
+        if t != b'T' && t != b't' {
             return Err(err("expected a `T` between date and time"));
         }
-        let number = |range: std::ops::Range<usize>| -> Result<u32, DateTimeParseError> {
-            let part = &input[range];
-            if part.bytes().all(|b| b.is_ascii_digit()) {
-                part.parse().map_err(|_| err("expected digits"))
-            } else {
-                Err(err("expected digits"))
-            }
+        let year = digits(&[y1, y2, y3, y4]).ok_or_else(|| err("expected digits"))?;
+        let [month, day, hour, minute, second] =
+            [[m1, m2], [d1, d2], [h1, h2], [n1, n2], [s1, s2]].map(|pair| digits(&pair));
+        let (Some(month), Some(day), Some(hour), Some(minute), Some(second)) =
+            (month, day, hour, minute, second)
+        else {
+            return Err(err("expected digits"));
         };
-        let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-        let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-        let date =
-            NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(|| err("no such date"))?;
+        let year = i32::try_from(year).map_err(|_| err("no such date"))?;
+        let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| err("no such date"))?;
 
-        let mut rest = &input[19..];
+        let mut rest = rest;
         let mut nanos = 0u32;
         let mut fraction_digits = 0u8;
-        if let Some(after_dot) = rest.strip_prefix('.') {
-            let digits = after_dot.bytes().take_while(u8::is_ascii_digit).count();
-            if digits == 0 || digits > 9 {
+        if let Some((b'.', after_dot)) = rest.split_first() {
+            let count = after_dot.iter().take_while(|b| b.is_ascii_digit()).count();
+            if count == 0 || count > 9 {
                 return Err(err("expected 1 to 9 fractional digits"));
             }
-            let value: u32 = after_dot[..digits]
-                .parse()
-                .map_err(|_| err("expected digits"))?;
-            nanos = value * 10u32.pow(9 - digits as u32);
-            fraction_digits = digits as u8;
-            rest = &after_dot[digits..];
+            let (fraction, after) = after_dot
+                .split_at_checked(count)
+                .unwrap_or((after_dot, &[]));
+            let value = digits(fraction).ok_or_else(|| err("expected digits"))?;
+            // `count` is 1 to 9, so the scale is 0 to 8 and the product below 10^9.
+            let scale = 9 - u32::try_from(count).unwrap_or(9);
+            nanos = value * 10u32.pow(scale);
+            fraction_digits = u8::try_from(count).unwrap_or(9);
+            rest = after;
         }
         let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)
             .ok_or_else(|| err("no such time of day"))?;
 
         let offset = match rest {
-            "" => WireOffset::None,
-            "Z" | "z" => WireOffset::Utc,
+            b"" => WireOffset::None,
+            b"Z" | b"z" => WireOffset::Utc,
             _ => WireOffset::Fixed(parse_offset(rest).ok_or_else(|| err("invalid offset"))?),
         };
         Ok(Self {
@@ -299,28 +301,30 @@ impl DateTime {
     }
 }
 
-/// `+HH:MM`, `-HH:MM` or `+HHMM`.
-fn parse_offset(text: &str) -> Option<FixedOffset> {
-    let sign = match text.as_bytes().first()? {
+/// The value of 1 to 9 ASCII digits, or `None` if any byte is not one.
+fn digits(bytes: &[u8]) -> Option<u32> {
+    if bytes.is_empty() || bytes.len() > 9 {
+        return None;
+    }
+    bytes.iter().try_fold(0u32, |value, &b| {
+        b.is_ascii_digit().then(|| value * 10 + u32::from(b - b'0'))
+    })
+}
+
+/// `+HH:MM`, `-HH:MM` or `+HHMM`, as bytes (anything else, multi-byte characters included,
+/// is `None`).
+fn parse_offset(text: &[u8]) -> Option<FixedOffset> {
+    let (sign, hours, minutes) = match *text {
+        [sign, h1, h2, b':', m1, m2] | [sign, h1, h2, m1, m2] => (sign, [h1, h2], [m1, m2]),
+        _ => return None,
+    };
+    let sign = match sign {
         b'+' => 1,
         b'-' => -1,
         _ => return None,
     };
-    let digits = &text[1..];
-    let (hours, minutes) = match digits.len() {
-        5 if digits.as_bytes()[2] == b':' => (&digits[..2], &digits[3..]),
-        4 => (&digits[..2], &digits[2..]),
-        _ => return None,
-    };
-    if !hours
-        .bytes()
-        .chain(minutes.bytes())
-        .all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let hours: i32 = hours.parse().ok()?;
-    let minutes: i32 = minutes.parse().ok()?;
+    let hours = i32::try_from(digits(&hours)?).ok()?;
+    let minutes = i32::try_from(digits(&minutes)?).ok()?;
     if minutes >= 60 {
         return None;
     }
@@ -570,6 +574,12 @@ mod tests {
             "2023-09-13T09:07:55 extra",
             "２０２３-09-13T09:07:55",
             "+2023-09-13T09:07:5",
+            // A multi-byte character in the offset (found by fuzzing; it used to panic).
+            "2026-11-21T02:14:08+1é1",
+            "2026-11-21T02:14:08+é:11",
+            "2026-11-21T02:14:08+0é:0",
+            "2026-11-21T02:14:08.5é",
+            "2026-11-21T02:14:08é",
         ] {
             assert!(
                 text.parse::<DateTime>().is_err(),

@@ -12,7 +12,7 @@ use crate::event::for_each_event;
 use crate::schema::{
     Cover, Customer, Invoice, Order, Payment, Price, Product, Subscription, Usage,
 };
-use crate::{Error, Event, Webhook};
+use crate::{Error, Event, RawJson, Webhook};
 
 /// The envelope fields of a delivery, passed to every handler method.
 ///
@@ -271,8 +271,9 @@ macro_rules! define_handlers {
                 }
             )+
 
-            /// Called for an event type this crate does not know, with its raw `data`.
-            fn on_unknown(&self, meta: WebhookMeta<'_>, data: &serde_json::Value) -> Result<(), Self::Error> {
+            /// Called for an event type this crate does not know, with its `data` exactly as
+            /// sent ([`RawJson::get`]; [`RawJson::to_value`] for a `serde_json::Value`).
+            fn on_unknown(&self, meta: WebhookMeta<'_>, data: &RawJson) -> Result<(), Self::Error> {
                 let _ = data;
                 meta.mark_unhandled();
                 Ok(())
@@ -337,7 +338,7 @@ macro_rules! define_handlers {
             fn on_unknown(
                 &self,
                 meta: WebhookMeta<'_>,
-                data: &serde_json::Value,
+                data: &RawJson,
             ) -> impl Future<Output = Result<(), Self::Error>> + Send {
                 let _ = data;
                 meta.mark_unhandled();
@@ -404,7 +405,7 @@ macro_rules! forward_handlers {
                 }
             )+
 
-            fn on_unknown(&self, meta: WebhookMeta<'_>, data: &serde_json::Value) -> Result<(), Self::Error> {
+            fn on_unknown(&self, meta: WebhookMeta<'_>, data: &RawJson) -> Result<(), Self::Error> {
                 (**self).on_unknown(meta, data)
             }
 
@@ -429,7 +430,7 @@ macro_rules! forward_handlers {
             fn on_unknown(
                 &self,
                 meta: WebhookMeta<'_>,
-                data: &serde_json::Value,
+                data: &RawJson,
             ) -> impl Future<Output = Result<(), Self::Error>> + Send {
                 (**self).on_unknown(meta, data)
             }

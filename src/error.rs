@@ -1,6 +1,7 @@
 //! [`Error`]: why a body is not a StepPay webhook, naming the event type and JSON path, with
 //! its cause printed once.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::value::RawValue;
@@ -47,6 +48,16 @@ pub enum Error {
         source: serde_json::Error,
     },
 
+    /// The body is not UTF-8 text (JSON must be): checked once for the whole body, so invalid
+    /// bytes are refused wherever they are, even in a field this crate ignores. Where the
+    /// first invalid byte is: the [`source`](std::error::Error::source).
+    #[error("body is not valid UTF-8")]
+    #[non_exhaustive]
+    InvalidUtf8 {
+        /// Where the first invalid byte is (`valid_up_to`).
+        source: std::str::Utf8Error,
+    },
+
     /// The body is JSON but not an object.
     #[error("body is not a JSON object: found {found}")]
     #[non_exhaustive]
@@ -56,7 +67,9 @@ pub enum Error {
     },
 
     /// An envelope field (`timestamp`, `version`, `event`, `data`) is missing or has the
-    /// wrong type, or `isTest` is neither a boolean nor `null`.
+    /// wrong type, `isTest` is neither a boolean nor `null`, or the envelope breaks a rule
+    /// every body must follow (two equal keys in one object, a string escaping half of a
+    /// surrogate pair).
     #[error("envelope: {}{message}", path_prefix(.path))]
     #[non_exhaustive]
     InvalidEnvelope {
@@ -66,9 +79,15 @@ pub enum Error {
         message: String,
     },
 
+    /// The envelope's `event` is the empty string: no event type at all, so the delivery is
+    /// refused rather than acknowledged as an unknown event type.
+    #[error("envelope: event: the event name is empty")]
+    #[non_exhaustive]
+    EmptyEventName,
+
     /// `data` does not match the schema of the event type. The envelope was readable, so
     /// its fields are kept too.
-    #[error("{event_name}: {path}: {message}")]
+    #[error("{}: {path}: {message}", excerpt(.event_name))]
     #[non_exhaustive]
     InvalidData {
         /// The event type's wire name as sent.
@@ -106,9 +125,14 @@ impl fmt::Debug for Error {
                 .debug_struct("InvalidJson")
                 .field("source", source)
                 .finish(),
+            Error::InvalidUtf8 { source } => f
+                .debug_struct("InvalidUtf8")
+                .field("source", source)
+                .finish(),
             Error::NotAnObject { found } => {
                 f.debug_struct("NotAnObject").field("found", found).finish()
             }
+            Error::EmptyEventName => f.write_str("EmptyEventName"),
             Error::InvalidEnvelope { path, message } => f
                 .debug_struct("InvalidEnvelope")
                 .field("path", path)
@@ -124,7 +148,7 @@ impl fmt::Debug for Error {
                 is_test,
             } => f
                 .debug_struct("InvalidData")
-                .field("event_name", event_name)
+                .field("event_name", &excerpt(event_name))
                 .field("path", path)
                 .field("message", message)
                 .field(
@@ -132,7 +156,7 @@ impl fmt::Debug for Error {
                     &format_args!("<{} bytes, redacted>", data.get().len()),
                 )
                 .field("timestamp", timestamp)
-                .field("version", version)
+                .field("version", &excerpt(version))
                 .field("is_test", is_test)
                 .finish(),
         }
@@ -165,7 +189,9 @@ impl Error {
     pub fn message(&self) -> String {
         match self {
             Error::InvalidJson { source } => source.to_string(),
+            Error::InvalidUtf8 { source } => source.to_string(),
             Error::NotAnObject { found } => format!("found {found}, expected a JSON object"),
+            Error::EmptyEventName => "the event name is empty".to_owned(),
             Error::InvalidEnvelope { message, .. } | Error::InvalidData { message, .. } => {
                 message.clone()
             }
@@ -181,23 +207,208 @@ impl Error {
     }
 }
 
-/// The message of a serde_json error without its " at line L column C" suffix, which is
-/// meaningless once the error is reported by JSON path.
-pub(crate) fn message_without_position(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    match message.strip_suffix(&suffix) {
-        Some(stripped) => stripped.to_owned(),
-        None => message,
+/// How many characters of an offending value a message quotes at most.
+pub(crate) const EXCERPT_CHARS: usize = 40;
+
+/// `value` when it is short, otherwise its first [`EXCERPT_CHARS`] characters, `…` and its
+/// total length: `"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA… (10485760 chars)"`. Every value this
+/// crate quotes in a message, a response body or a log field goes through it.
+pub(crate) fn excerpt(value: &str) -> Cow<'_, str> {
+    match value.char_indices().nth(EXCERPT_CHARS) {
+        None => Cow::Borrowed(value),
+        Some((cut, _)) => Cow::Owned(format!(
+            "{}… ({} chars)",
+            value.get(..cut).unwrap_or_default(),
+            value.chars().count()
+        )),
     }
 }
 
-/// A serde_path_to_error path as a string, relative to `root` (`"data"`).
+/// Like [`excerpt`], for a value written with Rust's escapes (control characters as
+/// `\u{18}`, quotes as `\"`): the escaped text is cut at [`EXCERPT_CHARS`] characters, so
+/// escaping cannot make the message longer. For messages that quote the value between `"`.
+pub(crate) fn escaped_excerpt(value: &str) -> String {
+    let escaped: String = value
+        .chars()
+        .take(EXCERPT_CHARS + 1)
+        .flat_map(char::escape_debug)
+        .take(EXCERPT_CHARS + 1)
+        .collect();
+    let total = value.chars().count();
+    if escaped.chars().count() <= EXCERPT_CHARS && total <= EXCERPT_CHARS {
+        return escaped;
+    }
+    let shown: String = escaped.chars().take(EXCERPT_CHARS).collect();
+    format!("{shown}… ({total} chars)")
+}
+
+/// The message of a serde_json error, as the crate reports it: without its " at line L
+/// column C" suffix (meaningless once the error is reported by JSON path), and with every
+/// quoted value shortened to an [`excerpt`] (serde quotes whole strings: a 10 MB value in the
+/// wrong place would otherwise make a 10 MB message). The one place the crate turns a
+/// serde_json error into a message.
+pub(crate) fn message_without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    let message = message.strip_suffix(&suffix).unwrap_or(&message);
+    bound_quotes(message)
+}
+
+/// `message` with the content of each quoted part (`"..."` with backslash escapes, as serde
+/// writes strings, or `` `...` ``) shortened to an [`excerpt`].
+pub(crate) fn bound_quotes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(256));
+    let mut rest = message;
+    while let Some(open) = rest.find(['"', '`']) {
+        let (before, from_quote) = rest.split_at(open);
+        out.push_str(before);
+        let mut chars = from_quote.chars();
+        let quote = chars.next().unwrap_or('"');
+        let inner = chars.as_str();
+        // The closing quote: the next unescaped one (only `"..."` has escapes).
+        let mut close = None;
+        let mut escaped = false;
+        for (at, c) in inner.char_indices() {
+            match c {
+                '\\' if quote == '"' && !escaped => escaped = true,
+                c if c == quote && !escaped => {
+                    close = Some(at);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let (content, after) = match close {
+            Some(at) => inner.split_at(at),
+            None => (inner, ""),
+        };
+        out.push(quote);
+        if is_excerpt(content) {
+            // Already shortened where it was made (and escaped): kept as it is.
+            out.push_str(content);
+        } else {
+            out.push_str(&excerpt(content));
+        }
+        match after.strip_prefix(quote) {
+            Some(after) => {
+                out.push(quote);
+                rest = after;
+            }
+            None => rest = after,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// How many characters of a JSON path a message quotes at most: paths into data nested
+/// thousands of levels deep are shortened in the middle.
+const PATH_CHARS: usize = 160;
+
+/// `path` when it is short, otherwise its first and last 80 characters around `…` and its
+/// total length: `data[0][0][0]…[0].id (30012 chars)`.
+fn bounded_path(path: String) -> String {
+    let total = path.chars().count();
+    if total <= PATH_CHARS {
+        return path;
+    }
+    let half = PATH_CHARS / 2;
+    let head: String = path.chars().take(half).collect();
+    let tail: String = path.chars().skip(total - half).collect();
+    format!("{head}…{tail} ({total} chars)")
+}
+
+/// Whether `text` ends the way [`excerpt`] ends what it shortened (`… (N chars)`).
+fn is_excerpt(text: &str) -> bool {
+    text.strip_suffix(" chars)")
+        .and_then(|rest| rest.rsplit_once("… ("))
+        .is_some_and(|(_, count)| !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A serde_path_to_error path as a string, relative to `root` (`"data"`), each key shortened
+/// to an [`excerpt`].
 pub(crate) fn join_path(root: &str, path: &serde_path_to_error::Path) -> String {
-    let path = path.to_string();
-    match path.as_str() {
-        "." | "" => root.to_owned(),
-        p if p.starts_with('[') || root.is_empty() => format!("{root}{p}"),
-        p => format!("{root}.{p}"),
+    use serde_path_to_error::Segment;
+    let mut out = root.to_owned();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(&excerpt(key));
+            }
+            Segment::Unknown => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push('?');
+            }
+        }
+    }
+    bounded_path(out)
+}
+
+/// `root` and `path` joined as one JSON path (`data` + `items[1]` = `data.items[1]`).
+pub(crate) fn join_paths(root: &str, path: &str) -> String {
+    bounded_path(match (root.is_empty(), path.is_empty()) {
+        (_, true) => root.to_owned(),
+        (true, false) => path.to_owned(),
+        (false, false) if path.starts_with('[') => format!("{root}{path}"),
+        (false, false) => format!("{root}.{path}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_short_and_say_so() {
+        assert_eq!(excerpt("order.created"), "order.created");
+        let long = "가".repeat(100);
+        let short = excerpt(&long);
+        assert_eq!(short, format!("{}… (100 chars)", "가".repeat(40)));
+        assert_eq!(excerpt(&"x".repeat(40)), "x".repeat(40));
+    }
+
+    #[test]
+    fn long_paths_are_shortened_in_the_middle() {
+        let deep = format!("data{}.id", "[0]".repeat(1000));
+        let short = join_paths("", &deep);
+        assert!(short.starts_with("data[0][0]"), "{short}");
+        assert!(short.ends_with("[0].id (3007 chars)"), "{short}");
+        assert!(short.contains('…'));
+        assert!(short.chars().count() < 200);
+        assert_eq!(join_paths("data", "items[1]"), "data.items[1]");
+    }
+
+    #[test]
+    fn escaped_excerpts_stay_short() {
+        assert_eq!(escaped_excerpt("a\"b"), "a\\\"b");
+        let control = "\u{18}".repeat(45);
+        let shown = escaped_excerpt(&control);
+        assert!(shown.ends_with("… (45 chars)"), "{shown}");
+        assert!(shown.chars().count() <= EXCERPT_CHARS + 13, "{shown}");
+    }
+
+    #[test]
+    fn quotes_in_messages_are_bounded() {
+        let long = "a".repeat(1000);
+        let message = format!(r#"invalid type: string "{long}", expected i64"#);
+        assert_eq!(
+            bound_quotes(&message),
+            format!(
+                r#"invalid type: string "{}… (1000 chars)", expected i64"#,
+                "a".repeat(40)
+            )
+        );
+        assert_eq!(
+            bound_quotes(r#"invalid value: string "a\"b", expected `x`"#),
+            r#"invalid value: string "a\"b", expected `x`"#
+        );
+        assert_eq!(bound_quotes("unterminated \"abc"), "unterminated \"abc");
+        assert_eq!(bound_quotes("no quotes"), "no quotes");
     }
 }

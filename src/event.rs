@@ -7,6 +7,7 @@ use strum::{EnumCount, IntoEnumIterator, VariantArray};
 use crate::schema::{
     Cover, Customer, Invoice, Order, Payment, Price, Product, Subscription, Usage,
 };
+use crate::RawJson;
 
 /// The table of every event type this crate knows, one row per event type: variant, wire
 /// name, payload type, handler method, and the doc line every generated item carries. Every
@@ -103,7 +104,10 @@ macro_rules! define_events {
         /// }
         /// # Ok::<(), steppay_webhook::Error>(())
         /// ```
-        #[derive(Clone, Debug, PartialEq)]
+        ///
+        /// `Debug` shows the typed data (personal data masked by each schema type), and for
+        /// [`Event::Unknown`] at most 40 characters of the name and only the data's length.
+        #[derive(Clone, PartialEq)]
         #[non_exhaustive]
         pub enum Event {
             $(
@@ -114,8 +118,9 @@ macro_rules! define_events {
             Unknown {
                 /// The event type's wire name as sent (e.g. `"subscription.renewal_reminded"`).
                 event_name: String,
-                /// The `data` object as sent.
-                data: serde_json::Value,
+                /// The `data` exactly as sent, byte for byte ([`RawJson::to_value`] gives a
+                /// `serde_json::Value` when you want one).
+                data: RawJson,
             },
         }
 
@@ -163,6 +168,19 @@ macro_rules! define_events {
             pub fn schema_name(self) -> &'static str {
                 match self {
                     $(EventType::$variant => stringify!($payload),)+
+                }
+            }
+        }
+
+        impl std::fmt::Debug for Event {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    $(Event::$variant(data) => f.debug_tuple(stringify!($variant)).field(data).finish(),)+
+                    Event::Unknown { event_name, data } => f
+                        .debug_struct("Unknown")
+                        .field("event_name", &crate::error::excerpt(event_name))
+                        .field("data", data)
+                        .finish(),
                 }
             }
         }

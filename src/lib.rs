@@ -19,6 +19,10 @@ mod schema;
 mod datetime;
 // and why a body cannot be read.
 mod error;
+// JSON kept as sent (the data of unknown event types),
+mod raw;
+// and the rules every body follows beyond JSON's grammar (no duplicate keys).
+mod strict;
 // Verify: the `Steppay-Signature` header.
 mod signature;
 // Dispatch: the handler traits.
@@ -38,7 +42,9 @@ pub mod legacy;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
-// Helpers: serde adapters and the wire-enumeration mechanism.
+// Helpers: serde adapters, personal data kept out of Debug and messages, and the
+// wire-enumeration mechanism.
+mod personal;
 mod serde_util;
 mod wire_enum;
 
@@ -50,6 +56,7 @@ pub use dispatch::{
 pub use error::Error;
 pub use event::{Event, EventType};
 pub use legacy::{detect_version, parse_legacy, LegacyError, LegacyWebhook, WebhookVersion};
+pub use raw::RawJson;
 pub use receive::{
     receive, receive_async, Outcome, WebhookReceiver, WebhookRejection, DEFAULT_BODY_LIMIT,
 };

@@ -17,6 +17,7 @@
 use std::fmt;
 
 use crate::dispatch::{dispatch_unreadable, dispatch_unreadable_async, Dispatched};
+use crate::error::excerpt;
 use crate::{
     dispatch, dispatch_async, parse_webhook, AsyncWebhookHandler, Error, EventType, SignatureError,
     Webhook, WebhookHandler, WebhookVerifier, SIGNATURE_HEADER,
@@ -143,7 +144,8 @@ fn with_causes(error: &dyn std::error::Error) -> String {
 ///
 /// StepPay documents no automatic retries: a failed delivery (any status but 2xx) stays
 /// failed in the portal's delivery history, from where it can be sent again.
-#[derive(Debug)]
+///
+/// `Debug` quotes an event name up to 40 characters, like [`Outcome::reason`].
 #[non_exhaustive]
 pub enum Outcome<E> {
     /// Verified, parsed, and handled by a method you wrote.
@@ -170,6 +172,31 @@ pub enum Outcome<E> {
         /// The handler's error.
         error: E,
     },
+}
+
+impl<E: fmt::Debug> fmt::Debug for Outcome<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Handled { event_name } => f
+                .debug_struct("Handled")
+                .field("event_name", &excerpt(event_name))
+                .finish(),
+            Outcome::Unhandled { event_name } => f
+                .debug_struct("Unhandled")
+                .field("event_name", &excerpt(event_name))
+                .finish(),
+            Outcome::UnreadableAcknowledged { error } => f
+                .debug_struct("UnreadableAcknowledged")
+                .field("error", error)
+                .finish(),
+            Outcome::Rejected(rejection) => f.debug_tuple("Rejected").field(rejection).finish(),
+            Outcome::HandlerFailed { event_name, error } => f
+                .debug_struct("HandlerFailed")
+                .field("event_name", &excerpt(event_name))
+                .field("error", error)
+                .finish(),
+        }
+    }
 }
 
 impl<E> Outcome<E> {
@@ -202,12 +229,16 @@ impl<E> Outcome<E> {
     }
 
     /// A short plain-text reason for the response body. Unlike `Display`, it leaves out the
-    /// handler's error, which may hold internal details (it is logged instead).
+    /// handler's error, which may hold internal details (it is logged instead). An event
+    /// name is quoted up to 40 characters (then `…` and its length), however long it was.
     pub fn reason(&self) -> String {
         match self {
-            Outcome::Handled { event_name } => format!("handled {event_name}"),
+            Outcome::Handled { event_name } => format!("handled {}", excerpt(event_name)),
             Outcome::Unhandled { event_name } if event_name.parse::<EventType>().is_err() => {
-                format!("unhandled unknown event type {event_name}: no handler method for it")
+                format!(
+                    "unhandled unknown event type {}: no handler method for it",
+                    excerpt(event_name)
+                )
             }
             Outcome::Unhandled { event_name } => {
                 format!("unhandled {event_name}: no handler method for it")
@@ -219,7 +250,9 @@ impl<E> Outcome<E> {
                 )
             }
             Outcome::Rejected(rejection) => rejection.to_string(),
-            Outcome::HandlerFailed { event_name, .. } => format!("handler failed for {event_name}"),
+            Outcome::HandlerFailed { event_name, .. } => {
+                format!("handler failed for {}", excerpt(event_name))
+            }
         }
     }
 
@@ -252,7 +285,7 @@ impl<E: fmt::Display> Outcome<E> {
     pub(crate) fn logged(self, is_test: Option<bool>) -> Self {
         let status = self.status();
         let outcome = self.kind();
-        let event_name = self.event_name().unwrap_or_default();
+        let event_name = &*excerpt(self.event_name().unwrap_or_default());
         let reason = self.reason();
         match &self {
             Outcome::Handled { .. } => {
@@ -290,7 +323,7 @@ fn log_rejection(rejection: &WebhookRejection) {
     let reason = rejection.to_string();
     match rejection {
         WebhookRejection::Unreadable(error) => {
-            let event_name = error.event_name().unwrap_or_default();
+            let event_name = &*excerpt(error.event_name().unwrap_or_default());
             let is_test = envelope_is_test(error);
             let path = error.path().unwrap_or_default();
             tracing::error!(
@@ -365,7 +398,7 @@ pub(crate) fn extract(
 ) -> Result<Webhook, WebhookRejection> {
     match verify_and_parse(body, signature_header, verifier, None) {
         Ok(webhook) => {
-            let event_name = webhook.event_name();
+            let event_name = &*excerpt(webhook.event_name());
             let is_test = webhook.is_test();
             tracing::info!(
                 outcome = "verified",

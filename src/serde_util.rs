@@ -6,6 +6,8 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, Unexpected};
 use serde::Serializer;
 
+use crate::error::excerpt;
+
 /// Exact decimal money amounts read from and written as JSON numbers.
 ///
 /// The number's text is taken as written (through `serde_json`'s raw values), so `12.5`
@@ -34,34 +36,219 @@ pub(crate) mod decimal {
     }
 
     pub(crate) fn from_raw<E: de::Error>(text: &str) -> Result<Decimal, E> {
-        const EXPECTED: &str = "a decimal";
         match text.as_bytes().first() {
-            Some(b'-' | b'0'..=b'9') => {
-                let invalid =
-                    || E::invalid_value(Unexpected::Other(&format!("number {text}")), &EXPECTED);
-                if text.contains(['e', 'E']) {
-                    return Decimal::from_scientific(text).map_err(|_| invalid());
-                }
-                let parsed = text.parse::<Decimal>().map_err(|_| invalid())?;
-                // rust_decimal rounds digits it cannot hold; an amount must never be rounded.
-                let fraction_digits = text.split_once('.').map_or(0, |(_, f)| f.len());
-                if parsed.scale() as usize != fraction_digits {
-                    return Err(invalid());
-                }
-                Ok(parsed)
+            Some(b'-' | b'0'..=b'9') => parse_exact(text).map_err(|reason| {
+                let number = format!("number {}", excerpt(text));
+                E::invalid_value(Unexpected::Other(&number), &reason.expected())
+            }),
+            // Not a number: say what it was, as serde does for other types (a string is
+            // quoted, shortened).
+            Some(b'"') => {
+                let value: String = serde_json::from_str(text).map_err(E::custom)?;
+                Err(E::invalid_type(
+                    Unexpected::Str(&excerpt(&value)),
+                    &"a decimal",
+                ))
             }
-            _ => {
-                // Not a number: report what it was, as serde does for other types.
-                let value: serde_json::Value = serde_json::from_str(text).map_err(E::custom)?;
-                let unexpected = match &value {
-                    serde_json::Value::Null => Unexpected::Unit,
-                    serde_json::Value::Bool(b) => Unexpected::Bool(*b),
-                    serde_json::Value::String(s) => Unexpected::Str(s),
-                    serde_json::Value::Array(_) => Unexpected::Seq,
-                    serde_json::Value::Object(_) => Unexpected::Map,
-                    serde_json::Value::Number(_) => Unexpected::Other("number"),
+            Some(b't') => Err(E::invalid_type(Unexpected::Bool(true), &"a decimal")),
+            Some(b'f') => Err(E::invalid_type(Unexpected::Bool(false), &"a decimal")),
+            Some(b'n') => Err(E::invalid_type(Unexpected::Unit, &"a decimal")),
+            Some(b'[') => Err(E::invalid_type(Unexpected::Seq, &"a decimal")),
+            _ => Err(E::invalid_type(Unexpected::Map, &"a decimal")),
+        }
+    }
+
+    /// Why a number's text is not an exact [`Decimal`].
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub(crate) enum DecimalError {
+        /// Not a JSON number at all.
+        NotANumber,
+        /// More than 28 fractional digits that are not all zeros: the value would be rounded.
+        NeedsRounding,
+        /// Beyond ±79228162514264337593543950335.
+        OutOfRange,
+    }
+
+    impl DecimalError {
+        /// What was expected instead, for serde's `invalid value` message.
+        pub(crate) fn expected(self) -> &'static str {
+            match self {
+                DecimalError::NotANumber => "a decimal",
+                DecimalError::NeedsRounding => {
+                    "a decimal of at most 28 fractional digits (this one would be rounded)"
+                }
+                DecimalError::OutOfRange => "a decimal within ±79228162514264337593543950335",
+            }
+        }
+    }
+
+    /// The exact value of a JSON number's text, in any notation (`12.50`, `-3`, `1.5e1`,
+    /// `125e-2`), with the scale it was written with (`10000.000` keeps three fractional
+    /// digits; `1.50e1` is `15.0`), or why it has none: a value that would need rounding (more
+    /// than 28 significant fractional digits) or is out of range is an error, never a nearby
+    /// value. Fractional zeros beyond the 28th are dropped (the value is unchanged).
+    ///
+    /// Time and memory are linear in the text, whatever the exponent (`1e-1000000000000`).
+    pub(crate) fn parse_exact(text: &str) -> Result<Decimal, DecimalError> {
+        /// The largest scale and the most digits a `Decimal` holds.
+        const MAX_SCALE: i128 = 28;
+        const MAX_DIGITS: usize = 29;
+
+        let bytes = text.as_bytes();
+        let (negative, unsigned) = match bytes.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, bytes),
+        };
+        let int_len = unsigned.iter().take_while(|b| b.is_ascii_digit()).count();
+        let (int, rest) = unsigned
+            .split_at_checked(int_len)
+            .ok_or(DecimalError::NotANumber)?;
+        // JSON: one zero or a non-zero first digit.
+        if int.is_empty() || (int.len() > 1 && int.first() == Some(&b'0')) {
+            return Err(DecimalError::NotANumber);
+        }
+        let (fraction, rest) = match rest.split_first() {
+            Some((b'.', after)) => {
+                let len = after.iter().take_while(|b| b.is_ascii_digit()).count();
+                let split = after
+                    .split_at_checked(len)
+                    .ok_or(DecimalError::NotANumber)?;
+                if split.0.is_empty() {
+                    return Err(DecimalError::NotANumber);
+                }
+                split
+            }
+            _ => (&[][..], rest),
+        };
+        let exponent: i128 = match rest.split_first() {
+            None => 0,
+            Some((b'e' | b'E', after)) => {
+                let (sign, digits) = match after.split_first() {
+                    Some((b'-', d)) => (-1, d),
+                    Some((b'+', d)) => (1, d),
+                    _ => (1, after),
                 };
-                Err(E::invalid_type(unexpected, &EXPECTED))
+                if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+                    return Err(DecimalError::NotANumber);
+                }
+                // Saturates: an exponent of more than 30 digits is as good as infinite here.
+                let value = digits.iter().try_fold(0i128, |value, &d| {
+                    value.checked_mul(10)?.checked_add(i128::from(d - b'0'))
+                });
+                sign * value.unwrap_or(i128::from(u64::MAX))
+            }
+            Some(_) => return Err(DecimalError::NotANumber),
+        };
+
+        // The significant digits (leading zeros dropped), without copying them:
+        // value = digits × 10^-scale.
+        let digits = || int.iter().chain(fraction).skip_while(|&&d| d == b'0');
+        let significant = digits().count();
+        let mut scale = i128::try_from(fraction.len()).unwrap_or(i128::MAX) - exponent;
+        if significant == 0 {
+            // Zero, in any notation: exact, with the scale written where a Decimal can hold it.
+            let scale = u32::try_from(scale.clamp(0, MAX_SCALE)).unwrap_or(0);
+            return Ok(Decimal::new(0, scale));
+        }
+        // Fractional zeros a Decimal cannot hold: dropping them leaves the value unchanged.
+        let trailing_zeros = i128::try_from(
+            int.iter()
+                .chain(fraction)
+                .rev()
+                .take_while(|&&d| d == b'0')
+                .count(),
+        )
+        .unwrap_or(0);
+        let dropped = trailing_zeros.min((scale - MAX_SCALE).max(0));
+        scale -= dropped;
+        if scale > MAX_SCALE {
+            return Err(DecimalError::NeedsRounding);
+        }
+        let kept = significant - usize::try_from(dropped).unwrap_or(0);
+        // A positive exponent beyond the fraction: that many zeros after the digits.
+        let zeros = usize::try_from((-scale).max(0)).unwrap_or(usize::MAX);
+        if kept > MAX_DIGITS || zeros > MAX_DIGITS || kept + zeros > MAX_DIGITS {
+            return Err(DecimalError::OutOfRange);
+        }
+        let mantissa = digits()
+            .take(kept)
+            .chain(std::iter::repeat_n(&b'0', zeros))
+            .fold(0i128, |value, &d| value * 10 + i128::from(d - b'0'));
+        let mantissa = if negative { -mantissa } else { mantissa };
+        let scale = u32::try_from(scale.max(0)).map_err(|_| DecimalError::OutOfRange)?;
+        Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| DecimalError::OutOfRange)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn exact(text: &str) -> String {
+            parse_exact(text)
+                .map(|d| d.to_string())
+                .unwrap_or_else(|e| format!("{e:?}"))
+        }
+
+        #[test]
+        fn every_notation_reads_exactly() {
+            for (text, value) in [
+                ("0", "0"),
+                ("-0", "0"),
+                ("12.5", "12.5"),
+                ("10000.000", "10000.000"),
+                ("1.0000000000", "1.0000000000"),
+                ("1.5e1", "15"),
+                ("1.50e1", "15.0"),
+                ("15E0", "15"),
+                ("125e-2", "1.25"),
+                ("-125E+1", "-1250"),
+                ("1e-28", "0.0000000000000000000000000001"),
+                ("0e400", "0"),
+                (
+                    "0.0e-99999999999999999999999999999999",
+                    "0.0000000000000000000000000000",
+                ),
+                (
+                    "79228162514264337593543950335",
+                    "79228162514264337593543950335",
+                ),
+                (
+                    "7.9228162514264337593543950335e28",
+                    "79228162514264337593543950335",
+                ),
+                (
+                    "0.1000000000000000000000000000000000",
+                    "0.1000000000000000000000000000",
+                ),
+            ] {
+                assert_eq!(exact(text), value, "{text}");
+            }
+        }
+
+        #[test]
+        fn values_that_would_be_rounded_or_overflow_are_errors() {
+            for (text, error) in [
+                ("0.12345678901234567890123456789e0", "NeedsRounding"),
+                ("0.12345678901234567890123456789", "NeedsRounding"),
+                ("1e-29", "NeedsRounding"),
+                ("1e-30", "NeedsRounding"),
+                ("1e-99999999999999999999999999999999999999", "NeedsRounding"),
+                ("79228162514264337593543950336", "OutOfRange"),
+                ("1e29", "OutOfRange"),
+                ("1e400", "OutOfRange"),
+                ("1e99999999999999999999999999999999999999", "OutOfRange"),
+                ("123456789012345678901234567890", "OutOfRange"),
+                ("", "NotANumber"),
+                ("-", "NotANumber"),
+                ("01", "NotANumber"),
+                ("1.", "NotANumber"),
+                (".5", "NotANumber"),
+                ("1e", "NotANumber"),
+                ("1e+", "NotANumber"),
+                ("1x", "NotANumber"),
+                ("１", "NotANumber"),
+            ] {
+                assert_eq!(exact(text), error, "{text}");
             }
         }
     }
@@ -203,7 +390,7 @@ pub(crate) fn one_of<T: PartialEq + fmt::Display>(
     other: Option<T>,
 ) -> Result<T, String> {
     // Keep the message short whatever the values are.
-    let short = |value: &T| value.to_string().chars().take(40).collect::<String>();
+    let short = |value: &T| crate::error::excerpt(&value.to_string()).into_owned();
     match (value, other) {
         (Some(value), Some(other)) if value != other => Err(format!(
             "`{name}` ({}) and `{other_name}` ({}) disagree",

@@ -273,6 +273,8 @@ fn unix_now() -> i64 {
 /// Signs `body` the way StepPay does and returns a complete `Steppay-Signature` header value
 /// in the documented form, `timestamp=...,key=...`. For tests and local tooling;
 /// [`sign_with_label`] writes another label (`v0`, as real deliveries have carried).
+/// `timestamp` is Unix seconds, so never negative: a header signed with a negative one does
+/// not verify (a timestamp is digits only).
 ///
 /// ```
 /// use steppay_webhook::sign;
@@ -358,7 +360,7 @@ pub enum SignatureError {
     /// The `timestamp` part is not a whole number of seconds.
     #[error("the Steppay-Signature timestamp {value:?} is not a number")]
     InvalidTimestamp {
-        /// The value as sent (at most 32 characters of it).
+        /// The value as sent (at most 40 characters of it, then `…` and its length).
         value: String,
     },
 
@@ -435,7 +437,7 @@ impl<'a> ParsedHeader<'a> {
         let timestamp_text = timestamp_text.ok_or(SignatureError::MissingTimestamp)?;
         let timestamp =
             parse_timestamp(timestamp_text).ok_or_else(|| SignatureError::InvalidTimestamp {
-                value: timestamp_text.chars().take(32).collect(),
+                value: crate::error::excerpt(timestamp_text).into_owned(),
             })?;
         let parsed = Self {
             timestamp,

@@ -1,15 +1,18 @@
 //! [`Webhook`] (the envelope), [`parse_webhook`] and serialization back to the wire form.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::fmt;
 
-use serde::de::IgnoredAny;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::error::{join_path, message_without_position};
+use crate::error::{excerpt, join_path, join_paths, message_without_position};
 use crate::event::EventData;
-use crate::{Error, Event, EventType};
+use crate::strict::{self, Violation};
+use crate::{Error, Event, EventType, RawJson};
 
 /// One StepPay webhook delivery: the envelope and its typed event.
 ///
@@ -35,7 +38,10 @@ use crate::{Error, Event, EventType};
 /// assert_eq!(json["data"]["email"], "gildong@example.kr");
 /// # Ok::<(), steppay_webhook::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+///
+/// `Debug` shows the typed data with its personal data masked, unknown data only by its
+/// length, and at most 40 characters of the version and an unknown event name.
+#[derive(Clone, PartialEq)]
 pub struct Webhook {
     /// When the event was sent, as sent: usually Unix seconds. See [`Webhook::sent_at`].
     pub timestamp: i64,
@@ -50,6 +56,16 @@ pub struct Webhook {
     pub is_test: Option<bool>,
 }
 
+impl fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Webhook")
+            .field("timestamp", &self.timestamp)
+            .field("version", &excerpt(&self.version))
+            .field("event", &self.event)
+            .finish()
+    }
+}
+
 impl Webhook {
     /// The envelope timestamp as a UTC date-time. 13-digit values (and longer) are read as
     /// milliseconds, shorter ones as seconds. `None` if out of range.
@@ -57,7 +73,7 @@ impl Webhook {
     /// ```
     /// # use steppay_webhook::{Webhook, Event};
     /// # let mut webhook = Webhook { timestamp: 1688697915, version: "v1".into(),
-    /// #     event: Event::Unknown { event_name: "x".into(), data: serde_json::Value::Null },
+    /// #     event: Event::Unknown { event_name: "x".into(), data: "null".parse().unwrap() },
     /// #     is_test: None };
     /// assert_eq!(webhook.sent_at().unwrap().to_rfc3339(), "2023-07-07T02:45:15+00:00");
     /// webhook.timestamp = 1688697915123;
@@ -134,17 +150,126 @@ impl Serialize for Webhook {
 
 /// The envelope with `data` left unparsed until the event type is known, so that key order
 /// does not matter and the body is read once.
-#[derive(Deserialize)]
+///
+/// Read by a hand-written visitor rather than a derive so that no key can come twice and no
+/// ignored field escapes the body's rules: a derive would skip unknown keys unseen.
 struct RawEnvelope<'a> {
     timestamp: i64,
     version: String,
-    #[serde(borrow)]
     event: Cow<'a, str>,
-    #[serde(borrow)]
     data: &'a RawValue,
+    /// StepPay's test-mode flag, as sent (`isTest`, after `data` in real deliveries).
     /// Absent and `null` both read as `None`.
-    #[serde(rename = "isTest", default)]
     is_test: Option<bool>,
+    /// The first ignored field that breaks the body's rules ([`strict`]): its key and why.
+    violation: Option<(String, Violation)>,
+}
+
+impl<'de> Deserialize<'de> for RawEnvelope<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(EnvelopeVisitor)
+    }
+}
+
+struct EnvelopeVisitor;
+
+impl<'de> Visitor<'de> for EnvelopeVisitor {
+    type Value = RawEnvelope<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a StepPay webhook envelope")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        fn once<T, E: de::Error>(slot: &Option<T>, name: &'static str) -> Result<(), E> {
+            match slot {
+                Some(_) => Err(E::duplicate_field(name)),
+                None => Ok(()),
+            }
+        }
+        let mut timestamp = None;
+        let mut version = None;
+        let mut event: Option<Cow<'de, str>> = None;
+        let mut data: Option<&'de RawValue> = None;
+        let mut is_test: Option<Option<bool>> = None;
+        let mut ignored: HashSet<Cow<'de, str>> = HashSet::new();
+        let mut violation = None;
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match key.0.as_ref() {
+                "timestamp" => {
+                    once(&timestamp, "timestamp")?;
+                    timestamp = Some(map.next_value::<i64>()?);
+                }
+                "version" => {
+                    once(&version, "version")?;
+                    version = Some(map.next_value::<String>()?);
+                }
+                "event" => {
+                    once(&event, "event")?;
+                    event = Some(map.next_value::<Key<'de>>()?.0);
+                }
+                "data" => {
+                    once(&data, "data")?;
+                    data = Some(map.next_value::<&'de RawValue>()?);
+                }
+                "isTest" => {
+                    once(&is_test, "isTest")?;
+                    is_test = Some(map.next_value::<Option<bool>>()?);
+                }
+                _ => {
+                    // A field this crate does not read: still one key, and by the rules.
+                    if ignored.contains(&key.0) {
+                        return Err(de::Error::custom(format!(
+                            "duplicate key `{}`",
+                            excerpt(&key.0)
+                        )));
+                    }
+                    let value = map.next_value::<&'de RawValue>()?;
+                    if violation.is_none() {
+                        if let Err(found) = strict::check(value.get()) {
+                            violation = Some((excerpt(&key.0).into_owned(), found));
+                        }
+                    }
+                    ignored.insert(key.0);
+                }
+            }
+        }
+        Ok(RawEnvelope {
+            timestamp: timestamp.ok_or_else(|| de::Error::missing_field("timestamp"))?,
+            version: version.ok_or_else(|| de::Error::missing_field("version"))?,
+            event: event.ok_or_else(|| de::Error::missing_field("event"))?,
+            data: data.ok_or_else(|| de::Error::missing_field("data"))?,
+            is_test: is_test.flatten(),
+            violation,
+        })
+    }
+}
+
+/// A key or string, borrowed from the body when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
 }
 
 /// Parses a raw webhook request body into a typed [`Webhook`].
@@ -176,7 +301,13 @@ struct RawEnvelope<'a> {
 /// # Ok::<(), steppay_webhook::Error>(())
 /// ```
 pub fn parse_webhook(body: &[u8]) -> Result<Webhook, Error> {
-    let envelope = parse_envelope(body)?;
+    // UTF-8 is checked once, for the whole body: serde_json checks only the strings it reads,
+    // and the parsers below read text.
+    let text = std::str::from_utf8(body).map_err(|source| Error::InvalidUtf8 { source })?;
+    let envelope = parse_envelope(text)?;
+    if envelope.event.is_empty() {
+        return Err(Error::EmptyEventName);
+    }
     let data = envelope.data.get();
     let event = match envelope.event.parse::<EventType>() {
         // Every schema is an object; serde would otherwise also read a positional array.
@@ -192,15 +323,15 @@ pub fn parse_webhook(body: &[u8]) -> Result<Webhook, Error> {
             let path = join_path("data", error.path());
             invalid_data(&envelope, path, message_without_position(error.inner()))
         })?,
-        Err(_) => match serde_json::from_str(data) {
-            Ok(value) => Event::Unknown {
+        // Kept as sent, byte for byte: but by the same rules as any body.
+        Err(_) => match strict::check(data) {
+            Ok(()) => Event::Unknown {
                 event_name: envelope.event.into_owned(),
-                data: value,
+                data: RawJson::from(envelope.data.to_owned()),
             },
-            // Valid JSON that `Value` cannot hold (a number beyond f64, such as `1e400`).
-            Err(error) => {
-                let message = message_without_position(&error);
-                return Err(invalid_data(&envelope, "data".to_owned(), message));
+            Err(violation) => {
+                let path = join_paths("data", &violation.path);
+                return Err(invalid_data(&envelope, path, violation.message));
             }
         },
     };
@@ -225,17 +356,16 @@ fn invalid_data(envelope: &RawEnvelope<'_>, path: String, message: String) -> Er
     }
 }
 
-fn parse_envelope(body: &[u8]) -> Result<RawEnvelope<'_>, Error> {
-    let first = body.iter().find(|b| !b.is_ascii_whitespace());
-    if first != Some(&b'{') {
+fn parse_envelope(body: &str) -> Result<RawEnvelope<'_>, Error> {
+    let first = body.bytes().find(|b| !b.is_ascii_whitespace());
+    if first != Some(b'{') {
         // Not an object: say whether it is JSON at all.
-        serde_json::from_slice::<IgnoredAny>(body)
-            .map_err(|source| Error::InvalidJson { source })?;
+        serde_json::from_str::<IgnoredAny>(body).map_err(|source| Error::InvalidJson { source })?;
         return Err(Error::NotAnObject {
-            found: json_kind_of(first.copied()),
+            found: json_kind_of(first),
         });
     }
-    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut de = serde_json::Deserializer::from_str(body);
     let envelope =
         serde_path_to_error::deserialize::<_, RawEnvelope<'_>>(&mut de).map_err(|error| {
             let inner = error.inner();
@@ -246,7 +376,7 @@ fn parse_envelope(body: &[u8]) -> Result<RawEnvelope<'_>, Error> {
             }
             // A body that is not JSON at all is reported as such, even when an envelope field
             // error came first (`{} trailing`).
-            if let Err(source) = serde_json::from_slice::<IgnoredAny>(body) {
+            if let Err(source) = serde_json::from_str::<IgnoredAny>(body) {
                 return Error::InvalidJson { source };
             }
             Error::InvalidEnvelope {
@@ -256,6 +386,12 @@ fn parse_envelope(body: &[u8]) -> Result<RawEnvelope<'_>, Error> {
         })?;
     // Trailing characters after the object.
     de.end().map_err(|source| Error::InvalidJson { source })?;
+    if let Some((key, violation)) = &envelope.violation {
+        return Err(Error::InvalidEnvelope {
+            path: join_paths(key, &violation.path),
+            message: violation.message.clone(),
+        });
+    }
     Ok(envelope)
 }
 

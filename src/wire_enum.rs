@@ -35,9 +35,10 @@ impl<T: FromStr> serde::de::Visitor<'_> for WireNameVisitor<T> {
     }
 
     fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-        value
-            .parse()
-            .map_err(|_| E::invalid_value(serde::de::Unexpected::Str(value), &self.expecting))
+        value.parse().map_err(|_| {
+            let value = crate::error::excerpt(value);
+            E::invalid_value(serde::de::Unexpected::Str(&value), &self.expecting)
+        })
     }
 }
 

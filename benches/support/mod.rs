@@ -168,7 +168,7 @@ every_event_handler! {
     on_cover_delayed_message: Cover,
     on_cover_changed_payment_date: Cover,
     on_cover_paused: Cover,
-    on_unknown: serde_json::Value,
+    on_unknown: steppay_webhook::RawJson,
 }
 
 /// The key and clock of the verify + parse measurements.

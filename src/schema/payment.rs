@@ -1,11 +1,10 @@
 //! [`Payment`] (events `payment.*`).
 
-use std::fmt;
-
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::{BankCode, CmsStatus, PaymentGateway, PaymentMethod, PaymentStatus};
+use crate::personal::{self, debug_redacted};
 use crate::serde_util::{decimal, id};
 use crate::DateTime;
 
@@ -83,16 +82,22 @@ pub struct Payment {
 }
 
 /// Who paid. Every field is optional (StepPay's page marks them all nullable).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Debug` masks the e-mail address and phone number (personal data); the name stays.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Payer {
     /// Name.
     pub user_name: Option<String>,
-    /// E-mail address.
+    /// E-mail address (personal data).
+    #[serde(default, deserialize_with = "personal::option")]
     pub email: Option<String>,
-    /// Phone number.
+    /// Phone number (personal data).
+    #[serde(default, deserialize_with = "personal::option")]
     pub phone: Option<String>,
 }
+
+debug_redacted!(Payer { user_name, email [redacted], phone [redacted] });
 
 /// Cancellation details of a [`Payment`].
 ///
@@ -110,9 +115,11 @@ pub struct Cancel {
 
 /// A virtual bank account issued for a deposit.
 ///
+/// `Debug` masks the account number (personal data); the holder's name stays.
+///
 /// Every field is optional: a missing part of the account details must not cost the payment
 /// event, whose identifiers and status are what a receiver needs.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VBank {
     /// Bank code.
@@ -120,7 +127,8 @@ pub struct VBank {
     pub bank_code: Option<String>,
     /// Bank name.
     pub bank_name: Option<String>,
-    /// Account number.
+    /// Account number (personal data).
+    #[serde(default, deserialize_with = "personal::option")]
     pub account_number: Option<String>,
     /// Account holder name.
     pub account_name: Option<String>,
@@ -143,12 +151,15 @@ pub struct NiceCms {
     /// Company name.
     pub company_name: Option<String>,
     /// Company registration number (personal data).
+    #[serde(default, deserialize_with = "personal::option")]
     pub company_registration_number: Option<String>,
     /// Account holder's social security number (personal data).
+    #[serde(default, deserialize_with = "personal::option")]
     pub account_holder_social_security_number: Option<String>,
     /// Bank.
     pub bank_code: Option<BankCode>,
     /// Account number (personal data).
+    #[serde(default, deserialize_with = "personal::option")]
     pub bank_account: Option<String>,
     /// When `status` happened.
     pub date: Option<DateTime>,
@@ -158,28 +169,22 @@ pub struct NiceCms {
     pub error_return: Option<String>,
 }
 
-impl fmt::Debug for NiceCms {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const MASK: &str = "<redacted>";
-        f.debug_struct("NiceCms")
-            .field("corporate_manager", &self.corporate_manager)
-            .field("company_name", &self.company_name)
-            .field(
-                "company_registration_number",
-                &self.company_registration_number.as_ref().map(|_| MASK),
-            )
-            .field(
-                "account_holder_social_security_number",
-                &self
-                    .account_holder_social_security_number
-                    .as_ref()
-                    .map(|_| MASK),
-            )
-            .field("bank_code", &self.bank_code)
-            .field("bank_account", &self.bank_account.as_ref().map(|_| MASK))
-            .field("date", &self.date)
-            .field("status", &self.status)
-            .field("error_return", &self.error_return)
-            .finish()
-    }
-}
+debug_redacted!(VBank {
+    bank_code,
+    bank_name,
+    account_number [redacted],
+    account_name,
+    bank_date,
+});
+
+debug_redacted!(NiceCms {
+    corporate_manager,
+    company_name,
+    company_registration_number [redacted],
+    account_holder_social_security_number [redacted],
+    bank_code,
+    bank_account [redacted],
+    date,
+    status,
+    error_return,
+});

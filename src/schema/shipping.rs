@@ -2,22 +2,31 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::personal::{self, debug_redacted};
+
 /// A delivery address and recipient.
 ///
 /// Every field is optional: an address with a part missing must not cost the order or
 /// customer event it came with.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Debug` masks the phone number, postcode and address lines (personal data); the name, state,
+/// city and country stay.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Shipping {
     /// Recipient name.
     pub name: Option<String>,
-    /// Recipient phone number.
+    /// Recipient phone number (personal data).
+    #[serde(default, deserialize_with = "personal::option")]
     pub phone: Option<String>,
-    /// Postcode (e.g. `06236`).
+    /// Postcode (e.g. `06236`; personal data).
+    #[serde(default, deserialize_with = "personal::option")]
     pub postcode: Option<String>,
-    /// Street address.
+    /// Street address (personal data).
+    #[serde(default, deserialize_with = "personal::option")]
     pub address1: Option<String>,
-    /// Detailed address (building, floor, unit).
+    /// Detailed address (building, floor, unit; personal data).
+    #[serde(default, deserialize_with = "personal::option")]
     pub address2: Option<String>,
     /// State or province, where used.
     pub state: Option<String>,
@@ -26,3 +35,14 @@ pub struct Shipping {
     /// Country code (e.g. `KR`).
     pub country_code: Option<String>,
 }
+
+debug_redacted!(Shipping {
+    name,
+    phone [redacted],
+    postcode [redacted],
+    address1 [redacted],
+    address2 [redacted],
+    state,
+    city,
+    country_code,
+});

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     ClaimMethodType, DateUnitType, OrderItemType, PaymentGateway, PriceType, SubscriptionStatus,
 };
+use crate::personal::{self, debug_redacted};
 use crate::serde_util::{self, decimal, id};
 use crate::DateTime;
 
@@ -75,14 +76,19 @@ pub struct Subscription {
 
 /// The payment method a subscription bills. Both fields optional (StepPay's page marks them
 /// nullable).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Debug` masks `payment_info`, which holds a (masked) card or account number.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubscriptionPaymentMethod {
     /// Payment gateway.
     pub payment_gateway: Option<PaymentGateway>,
-    /// Payment details for display, e.g. a masked card number.
+    /// Payment details for display, e.g. a masked card number (personal data).
+    #[serde(default, deserialize_with = "personal::option")]
     pub payment_info: Option<String>,
 }
+
+debug_redacted!(SubscriptionPaymentMethod { payment_gateway, payment_info [redacted] });
 
 /// One item of a [`Subscription`].
 ///

@@ -10,8 +10,8 @@ use crate::support::{fixture, not_json_body, now_unix, UNKNOWN_EVENT};
 use serde_json::Value;
 use steppay_webhook::{
     dispatch, dispatch_async, parse_webhook, receive, receive_async, sign, AsyncWebhookHandler,
-    Customer, Dispatched, Outcome, Payment, SignatureError, Webhook, WebhookHandler, WebhookMeta,
-    WebhookRejection, WebhookVerifier,
+    Customer, Dispatched, Outcome, Payment, RawJson, SignatureError, Webhook, WebhookHandler,
+    WebhookMeta, WebhookRejection, WebhookVerifier,
 };
 
 const SECRET: &str = "whsec_dispatch_test_4c1f9a";
@@ -392,7 +392,7 @@ impl WebhookHandler for Failing {
         Ok(())
     }
 
-    fn on_unknown(&self, meta: WebhookMeta<'_>, _: &Value) -> Result<(), String> {
+    fn on_unknown(&self, meta: WebhookMeta<'_>, _: &RawJson) -> Result<(), String> {
         Err(format!("refusing {}", meta.event_name))
     }
 }
@@ -410,7 +410,7 @@ impl AsyncWebhookHandler for Failing {
         Ok(())
     }
 
-    async fn on_unknown(&self, meta: WebhookMeta<'_>, _: &Value) -> Result<(), String> {
+    async fn on_unknown(&self, meta: WebhookMeta<'_>, _: &RawJson) -> Result<(), String> {
         Err(format!("refusing {}", meta.event_name))
     }
 }

@@ -2899,7 +2899,11 @@ fn unknown_event_type_keeps_name_and_data() {
     };
     assert_eq!(event_name, "subscription.renewal_reminded");
     assert!(raw["data"].is_object(), "the fixture's data is an object");
-    assert_eq!(data, &raw["data"]);
+    // Kept byte for byte: the text between `"data":` and the envelope's next key.
+    let text = std::str::from_utf8(BODY).expect("UTF-8");
+    assert!(text.contains(data.get()), "{}", data.get());
+    let data = data.to_value().expect("fits a Value");
+    assert_eq!(data, raw["data"]);
     // Spot checks, so that the comparison above cannot pass on two empty values.
     assert_eq!(data["reminderType"], "RENEWAL_D3");
     assert_eq!(data["subscriptionId"], 112650);

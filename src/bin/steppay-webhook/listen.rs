@@ -45,7 +45,7 @@ macro_rules! accept_every_event {
             async fn on_unknown(
                 &self,
                 _: WebhookMeta<'_>,
-                _: &serde_json::Value,
+                _: &steppay_webhook::RawJson,
             ) -> Result<(), Infallible> {
                 Ok(())
             }

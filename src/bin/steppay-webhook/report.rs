@@ -533,9 +533,12 @@ fn describe_event(event: &Event) -> Report {
         }
         Event::Unknown { data, .. } => {
             // The values may hold personal data: only the field names.
-            let fields = match data.as_object() {
-                Some(object) => object.keys().cloned().collect::<Vec<_>>().join(", "),
-                None => "(data is not an object)".to_owned(),
+            // Only the top-level keys are read; the values stay raw.
+            let keys = data
+                .deserialize::<std::collections::BTreeMap<String, &serde_json::value::RawValue>>();
+            let fields = match keys {
+                Ok(object) => object.into_keys().collect::<Vec<_>>().join(", "),
+                Err(_) => "(data is not an object)".to_owned(),
             };
             report.toned("data", format!("kept as JSON; fields: {fields}"), Tone::Dim);
         }

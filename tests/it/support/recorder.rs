@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use steppay_webhook::{
-    AsyncWebhookHandler, Cover, Customer, Event, Invoice, Order, Payment, Price, Product,
+    AsyncWebhookHandler, Cover, Customer, Event, Invoice, Order, Payment, Price, Product, RawJson,
     Subscription, UnreadableData, Usage, WebhookHandler, WebhookMeta,
 };
 
@@ -97,7 +97,7 @@ impl Record {
         }
     }
 
-    fn unknown(meta: WebhookMeta<'_>, data: &Value) -> Self {
+    fn unknown(meta: WebhookMeta<'_>, data: &RawJson) -> Self {
         Record {
             method: "on_unknown",
             event: meta.event_name.to_owned(),
@@ -105,7 +105,7 @@ impl Record {
             version: meta.version.to_owned(),
             key: String::new(),
             typed: None,
-            raw: Some(data.clone()),
+            raw: Some(data.to_value().expect("test data fits a Value")),
         }
     }
 
@@ -237,7 +237,7 @@ macro_rules! recorder_methods {
                 }
             )+
 
-            fn on_unknown(&self, meta: WebhookMeta<'_>, data: &Value) -> Result<(), String> {
+            fn on_unknown(&self, meta: WebhookMeta<'_>, data: &RawJson) -> Result<(), String> {
                 self.finish(Record::unknown(meta, data))
             }
 
@@ -257,7 +257,7 @@ macro_rules! recorder_methods {
                 }
             )+
 
-            async fn on_unknown(&self, meta: WebhookMeta<'_>, data: &Value) -> Result<(), String> {
+            async fn on_unknown(&self, meta: WebhookMeta<'_>, data: &RawJson) -> Result<(), String> {
                 self.finish_async(Record::unknown(meta, data)).await
             }
 
