@@ -9,10 +9,14 @@ mod event;
 mod datetime;
 mod error;
 mod handler;
+mod resource;
 mod schema;
 mod serde_util;
 mod signature;
 mod webhook;
+
+#[cfg(feature = "inbox")]
+pub mod inbox;
 
 #[cfg(feature = "actix-web")]
 #[path = "integrations/actix.rs"]
@@ -28,6 +32,7 @@ pub use handler::{
     dispatch, dispatch_async, receive, receive_async, AsyncWebhookHandler, Outcome, WebhookHandler,
     WebhookMeta, WebhookRejection,
 };
+pub use resource::{Resource, ResourceKind};
 pub use schema::*;
 pub use signature::{sign, SignatureError, WebhookVerifier, DEFAULT_TOLERANCE, SIGNATURE_HEADER};
 pub use webhook::{parse_webhook, Webhook};
