@@ -1132,7 +1132,10 @@ impl Deliveries {
         Ok(result)
     }
 
-    /// Replays every dead or every unreadable delivery ([`Deliveries::replay`] each).
+    /// Replays every dead or every unreadable delivery ([`Deliveries::replay`] each), oldest
+    /// as-of time first: a worker may start on the first before the last is requeued, and
+    /// this order keeps an older delivery from being found stale behind a newer one of the same
+    /// resource that was replayed before it.
     pub async fn replay_all(
         &self,
         selection: ReplaySelection,
@@ -1141,18 +1144,30 @@ impl Deliveries {
             ReplaySelection::Dead => DeliveryStatus::Dead,
             ReplaySelection::Unreadable => DeliveryStatus::Unreadable,
         };
-        let mut summary = ReplaySummary::default();
+        let mut targets = Vec::new();
         let mut filter = DeliveryFilter::new().status(status).limit(500);
         loop {
             let page = self.store.list(&filter).await?;
             let Some(last) = page.last() else { break };
             filter.before = Some(last.id);
-            for delivery in page {
-                match self.replay(delivery.id).await? {
-                    Replay::Requeued => summary.requeued += 1,
-                    Replay::StillUnreadable { .. } => summary.still_unreadable += 1,
-                    Replay::AlreadyPending | Replay::NotFound => {}
-                }
+            targets.extend(page.into_iter().map(|d| {
+                let as_of = match d.status {
+                    // The as-of time an unreadable delivery will have once parsed.
+                    DeliveryStatus::Unreadable => {
+                        Classification::of(&d.body, d.received_at).0.as_of
+                    }
+                    _ => d.as_of,
+                };
+                (as_of.unwrap_or(d.received_at), d.id)
+            }));
+        }
+        targets.sort();
+        let mut summary = ReplaySummary::default();
+        for (_, id) in targets {
+            match self.replay(id).await? {
+                Replay::Requeued => summary.requeued += 1,
+                Replay::StillUnreadable { .. } => summary.still_unreadable += 1,
+                Replay::AlreadyPending | Replay::NotFound => {}
             }
         }
         Ok(summary)

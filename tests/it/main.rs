@@ -6,6 +6,7 @@ mod support;
 mod api;
 mod bad_input;
 mod dispatch;
+mod inbox;
 mod parse;
 mod readme;
 mod roundtrip;
