@@ -237,7 +237,9 @@ impl Event {
             | Event::PaymentCanceled(p)
             | Event::PaymentStandby(p) => latest([
                 p.paid_at.as_ref(),
-                p.cancel.as_ref().and_then(|c| c.last_canceled_date.as_ref()),
+                p.cancel
+                    .as_ref()
+                    .and_then(|c| c.last_canceled_date.as_ref()),
                 p.nice_cms.as_ref().map(|cms| &cms.date),
             ]),
             Event::SubscriptionUsageAdded(u) => {
@@ -273,11 +275,11 @@ impl Webhook {
     /// ```
     /// use steppay_webhook::parse_webhook;
     ///
-    /// let body = br#"{"timestamp":1795046400,"version":"v1","event":"order.updated",
+    /// let body = r#"{"timestamp":1795046400,"version":"v1","event":"order.updated",
     ///   "data":{"id":7,"code":"20261119A7","type":"ONE_TIME","paidAmount":39600,"returnedAmount":0,
     ///   "leftAmount":0,"discountedAmount":0,"productName":"월간 커피 구독",
     ///   "modifiedAt":"2026-11-18T23:59:30Z"}}"#;
-    /// let webhook = parse_webhook(body)?;
+    /// let webhook = parse_webhook(body.as_bytes())?;
     /// assert_eq!(webhook.as_of().unwrap().to_rfc3339(), "2026-11-18T23:59:30+00:00");
     /// # Ok::<(), steppay_webhook::Error>(())
     /// ```
@@ -292,9 +294,8 @@ mod tests {
     use crate::parse_webhook;
 
     fn webhook(event: &str, data: &str) -> Webhook {
-        let body = format!(
-            r#"{{"timestamp":1795046400,"version":"v1","event":"{event}","data":{data}}}"#
-        );
+        let body =
+            format!(r#"{{"timestamp":1795046400,"version":"v1","event":"{event}","data":{data}}}"#);
         parse_webhook(body.as_bytes()).expect("parses")
     }
 
@@ -362,7 +363,10 @@ mod tests {
 
     #[test]
     fn unknown_events_and_invoices_without_id_have_no_resource() {
-        assert_eq!(webhook("refund.created", r#"{"id":1}"#).event.resource(), None);
+        assert_eq!(
+            webhook("refund.created", r#"{"id":1}"#).event.resource(),
+            None
+        );
         assert_eq!(webhook("invoice.updated", "{}").event.resource(), None);
         assert_eq!(
             webhook("invoice.updated", r#"{"id":55}"#).event.resource(),

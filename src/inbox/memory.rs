@@ -83,10 +83,7 @@ impl State {
         match &d.resource {
             None => !Self::leased(d.locked_until, now),
             Some(resource) => {
-                let lease = self
-                    .resources
-                    .get(resource)
-                    .and_then(|r| r.locked_until);
+                let lease = self.resources.get(resource).and_then(|r| r.locked_until);
                 !Self::leased(lease, now) && self.is_head(d)
             }
         }
@@ -97,10 +94,7 @@ impl InboxStore for MemoryStore {
     fn insert(&self, new: NewDelivery) -> StoreFuture<'_, Inserted> {
         let mut state = self.state();
         if let Some(&original) = state.by_fingerprint.get(&new.fingerprint) {
-            let stored = state
-                .deliveries
-                .get_mut(&original)
-                .map(|s| &mut s.delivery);
+            let stored = state.deliveries.get_mut(&original).map(|s| &mut s.delivery);
             let status = match stored {
                 Some(delivery) => {
                     delivery.duplicates += 1;
@@ -115,8 +109,7 @@ impl InboxStore for MemoryStore {
         if let Some(resource) = &new.resource {
             state.resources.entry(resource.clone()).or_default();
         }
-        let next_attempt_at =
-            (new.status == DeliveryStatus::Pending).then_some(new.received_at);
+        let next_attempt_at = (new.status == DeliveryStatus::Pending).then_some(new.received_at);
         let delivery = Delivery {
             id,
             fingerprint: new.fingerprint.clone(),

@@ -110,7 +110,9 @@ pub use store::{
 };
 pub use worker::WorkerHandle;
 
-use crate::{dispatch_async, AsyncWebhookHandler, Resource, SignatureError, Webhook, WebhookVerifier};
+use crate::{
+    dispatch_async, AsyncWebhookHandler, Resource, SignatureError, Webhook, WebhookVerifier,
+};
 
 /// What the inbox does with a delivery older than data already applied to its resource.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -679,7 +681,11 @@ impl<H: InboxHandler> Inbox<H> {
             None | Some("") => return InboxOutcome::MissingSignature,
             Some(header) => header,
         };
-        if let Err(error) = self.shared.verifier.verify_at(header, body, now.timestamp()) {
+        if let Err(error) = self
+            .shared
+            .verifier
+            .verify_at(header, body, now.timestamp())
+        {
             return InboxOutcome::InvalidSignature(error);
         }
         let (class, _) = Classification::of(body, now);
@@ -813,9 +819,11 @@ impl<H: InboxHandler> Inbox<H> {
     }
 
     fn claim_request(&self, now: DateTime<Utc>, limit: u32) -> ClaimRequest {
-        let lease = chrono::Duration::from_std(self.shared.config.lease)
-            .unwrap_or(chrono::Duration::MAX);
-        let lease_until = now.checked_add_signed(lease).unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let lease =
+            chrono::Duration::from_std(self.shared.config.lease).unwrap_or(chrono::Duration::MAX);
+        let lease_until = now
+            .checked_add_signed(lease)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
         ClaimRequest::new(now, lease_until, self.random_i64(), limit)
     }
 
@@ -925,7 +933,8 @@ impl<H: InboxHandler> Inbox<H> {
             }
             Err(error) => {
                 let error = safe_error_text(&error.to_string());
-                self.fail(id, token, attempt, error, &event, &resource).await
+                self.fail(id, token, attempt, error, &event, &resource)
+                    .await
             }
         }
     }
@@ -952,8 +961,7 @@ impl<H: InboxHandler> Inbox<H> {
             )
         } else {
             let delay = config.retry_delay(attempt, self.random_i64() as u64);
-            let at = now
-                + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX);
+            let at = now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX);
             tracing::warn!(event = %event, delivery = %id, resource = %resource, attempt, %error, retry_in_ms = delay.as_millis() as u64, "inbox: handler failed; retry scheduled");
             (
                 Completion::Retry {
@@ -978,9 +986,16 @@ impl<H: InboxHandler> Inbox<H> {
 enum Attempt {
     Processed,
     Stale,
-    Retry { error: String, at: DateTime<Utc> },
-    Dead { error: String },
-    Unreadable { error: String },
+    Retry {
+        error: String,
+        at: DateTime<Utc>,
+    },
+    Dead {
+        error: String,
+    },
+    Unreadable {
+        error: String,
+    },
     /// The result could not be recorded (store error or lease lost).
     Interrupted,
 }
@@ -1186,7 +1201,11 @@ impl Deliveries {
             .checked_sub_signed(age)
             .unwrap_or(DateTime::<Utc>::MIN_UTC);
         let purged = self.store.purge_processed(before).await?;
-        tracing::info!(purged, older_than_s = older_than.as_secs(), "inbox: purged processed deliveries");
+        tracing::info!(
+            purged,
+            older_than_s = older_than.as_secs(),
+            "inbox: purged processed deliveries"
+        );
         Ok(purged)
     }
 }
@@ -1197,8 +1216,8 @@ mod tests {
 
     #[test]
     fn retry_delays_grow_and_stay_within_bounds() {
-        let config = InboxConfig::default()
-            .retry_delays(Duration::from_secs(10), Duration::from_secs(60));
+        let config =
+            InboxConfig::default().retry_delays(Duration::from_secs(10), Duration::from_secs(60));
         for seed in [0, 1, 7, u64::MAX] {
             let first = config.retry_delay(1, seed);
             assert!(first >= Duration::from_secs(5) && first <= Duration::from_secs(10));
@@ -1212,7 +1231,10 @@ mod tests {
 
     #[test]
     fn header_timestamp_reads_the_verified_header() {
-        assert_eq!(header_timestamp("timestamp=1690943620,v0=abc="), Some(1690943620));
+        assert_eq!(
+            header_timestamp("timestamp=1690943620,v0=abc="),
+            Some(1690943620)
+        );
         assert_eq!(header_timestamp(" key=a , timestamp = 17 "), Some(17));
         assert_eq!(header_timestamp("key=a"), None);
     }

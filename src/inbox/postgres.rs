@@ -28,7 +28,6 @@ macro_rules! columns {
     };
 }
 
-
 /// An [`InboxStore`] in PostgreSQL: the inbox of several receiver processes behind a load
 /// balancer, all sharing one database.
 ///
@@ -85,7 +84,10 @@ impl PostgresStore {
                 if !valid {
                     return Err(StoreError::database(
                         "connect",
-                        format!("invalid schema name {:?}", schema.chars().take(64).collect::<String>()),
+                        format!(
+                            "invalid schema name {:?}",
+                            schema.chars().take(64).collect::<String>()
+                        ),
                     ));
                 }
                 options.options([("search_path", schema)])
@@ -132,10 +134,12 @@ impl PostgresStore {
 }
 
 fn parse_status(id: DeliveryId, status: &str) -> Result<DeliveryStatus, StoreError> {
-    status.parse().map_err(|e: super::UnknownStatus| StoreError::Corrupt {
-        id,
-        reason: e.to_string(),
-    })
+    status
+        .parse()
+        .map_err(|e: super::UnknownStatus| StoreError::Corrupt {
+            id,
+            reason: e.to_string(),
+        })
 }
 
 fn delivery(row: &PgRow) -> Result<Delivery, StoreError> {
@@ -146,7 +150,8 @@ fn delivery(row: &PgRow) -> Result<Delivery, StoreError> {
     let resource_id: Option<String> = row.try_get("resource_id").map_err(get)?;
     let resource = match (kind, resource_id) {
         (Some(kind), Some(rid)) => Some(Resource::new(
-            kind.parse::<ResourceKind>().unwrap_or_else(|never| match never {}),
+            kind.parse::<ResourceKind>()
+                .unwrap_or_else(|never| match never {}),
             rid,
         )),
         _ => None,

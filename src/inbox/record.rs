@@ -442,7 +442,10 @@ mod tests {
         assert!(webhook.is_none());
         assert_eq!(class.event_name.as_deref(), Some("payment.completed"));
         let error = class.error.expect("error");
-        assert!(error.starts_with("payment.completed: data.paymentId: "), "{error}");
+        assert!(
+            error.starts_with("payment.completed: data.paymentId: "),
+            "{error}"
+        );
         assert!(!error.contains("781204"), "{error}");
     }
 

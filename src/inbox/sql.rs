@@ -46,7 +46,9 @@ impl Finish {
         let (status, processed_at, next_attempt_at, last_error) = match completion {
             Completion::Processed => (DeliveryStatus::Processed, Some(now), None, None),
             Completion::Stale => (DeliveryStatus::Stale, Some(now), None, None),
-            Completion::Retry { at, error } => (DeliveryStatus::Pending, None, Some(at), Some(error)),
+            Completion::Retry { at, error } => {
+                (DeliveryStatus::Pending, None, Some(at), Some(error))
+            }
             Completion::Dead { error } => (DeliveryStatus::Dead, None, None, Some(error)),
             Completion::Unreadable { error } => {
                 (DeliveryStatus::Unreadable, None, None, Some(error))

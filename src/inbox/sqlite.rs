@@ -96,7 +96,10 @@ impl SqliteStore {
         &self.pool
     }
 
-    async fn begin(&self, operation: &'static str) -> Result<Transaction<'static, Sqlite>, StoreError> {
+    async fn begin(
+        &self,
+        operation: &'static str,
+    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
         // IMMEDIATE takes the write lock first, so what the transaction reads stays true
         // until it commits, across connections and processes.
         self.pool
@@ -122,15 +125,18 @@ fn delivery(row: &SqliteRow) -> Result<Delivery, StoreError> {
     let get = |e: sqlx::Error| StoreError::database("read row", e);
     let id = DeliveryId(row.try_get("id").map_err(get)?);
     let status: String = row.try_get("status").map_err(get)?;
-    let status = status.parse().map_err(|e: super::UnknownStatus| StoreError::Corrupt {
-        id,
-        reason: e.to_string(),
-    })?;
+    let status = status
+        .parse()
+        .map_err(|e: super::UnknownStatus| StoreError::Corrupt {
+            id,
+            reason: e.to_string(),
+        })?;
     let kind: Option<String> = row.try_get("resource_kind").map_err(get)?;
     let resource_id: Option<String> = row.try_get("resource_id").map_err(get)?;
     let resource = match (kind, resource_id) {
         (Some(kind), Some(rid)) => Some(Resource::new(
-            kind.parse::<ResourceKind>().unwrap_or_else(|never| match never {}),
+            kind.parse::<ResourceKind>()
+                .unwrap_or_else(|never| match never {}),
             rid,
         )),
         _ => None,
@@ -160,7 +166,8 @@ impl SqliteStore {
     async fn insert_now(&self, new: NewDelivery) -> Result<Inserted, StoreError> {
         let op = "insert";
         let mut tx = self.begin(op).await?;
-        let next_attempt_at = (new.status == DeliveryStatus::Pending).then(|| micros(new.received_at));
+        let next_attempt_at =
+            (new.status == DeliveryStatus::Pending).then(|| micros(new.received_at));
         let (kind, rid) = match &new.resource {
             Some(r) => (Some(r.kind.as_str().to_owned()), Some(r.id.clone())),
             None => (None, None),
@@ -214,10 +221,13 @@ impl SqliteStore {
                 .map_err(db(op))?;
                 let original = DeliveryId(row.try_get("id").map_err(db(op))?);
                 let status: String = row.try_get("status").map_err(db(op))?;
-                let status = status.parse().map_err(|e: super::UnknownStatus| StoreError::Corrupt {
-                    id: original,
-                    reason: e.to_string(),
-                })?;
+                let status =
+                    status
+                        .parse()
+                        .map_err(|e: super::UnknownStatus| StoreError::Corrupt {
+                            id: original,
+                            reason: e.to_string(),
+                        })?;
                 Inserted::Duplicate { original, status }
             }
         };

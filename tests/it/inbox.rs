@@ -29,9 +29,8 @@ use axum::Router;
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
 use steppay_webhook::inbox::{
-    fingerprint, DeliveryContext, DeliveryFilter, DeliveryId, DeliveryStatus, Inbox,
-    InboxConfig, InboxHandler, InboxStore, PostgresStore, ProcessingMode, Replay,
-    ReplaySelection, SqliteStore,
+    fingerprint, DeliveryContext, DeliveryFilter, DeliveryId, DeliveryStatus, Inbox, InboxConfig,
+    InboxHandler, InboxStore, PostgresStore, ProcessingMode, Replay, ReplaySelection, SqliteStore,
 };
 use steppay_webhook::{sign, Webhook, WebhookVerifier, SIGNATURE_HEADER};
 
@@ -235,7 +234,9 @@ impl Db {
     async fn drop_schema(&self, spec: &DbSpec) {
         if let (Db::Postgres(s), DbSpec::Postgres { schema, .. }) = (self, spec) {
             let sql = format!("DROP SCHEMA {schema} CASCADE");
-            let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(s.pool()).await;
+            let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(s.pool())
+                .await;
         }
     }
 }
@@ -481,7 +482,11 @@ fn child_receiver() {
         // Serve until the parent closes stdin (or kills this process).
         tokio::task::spawn_blocking(|| {
             let mut sink = String::new();
-            while std::io::stdin().read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {}
+            while std::io::stdin()
+                .read_line(&mut sink)
+                .map(|n| n > 0)
+                .unwrap_or(false)
+            {}
         })
         .await
         .expect("stdin watcher");
@@ -532,7 +537,10 @@ fn generate(count: usize, seed: u64) -> Vec<Generated> {
         let (_, bytes) = &fixtures[i % fixtures.len()];
         let envelope: Value = serde_json::from_slice(bytes).expect("fixture");
         let event = envelope["event"].as_str().expect("event").to_owned();
-        let as_of = Utc.timestamp_opt(start + 10 * i as i64, 0).single().expect("time");
+        let as_of = Utc
+            .timestamp_opt(start + 10 * i as i64, 0)
+            .single()
+            .expect("time");
         // Resources of one kind share ids from a pool half the size of the kind's deliveries.
         let per_kind = count / 27 + 1;
         let mut pick = splitmix(seed ^ i as u64) % (per_kind as u64 / 2 + 1);
@@ -566,7 +574,13 @@ fn generate(count: usize, seed: u64) -> Vec<Generated> {
 
 /// Gives the fixture `data` the resource id `id` and the as-of time `as_of` where its schema
 /// carries one; returns the resource as the inbox names it.
-fn personalize(envelope: &mut Value, event: &str, id: i64, as_of: DateTime<Utc>, n: usize) -> String {
+fn personalize(
+    envelope: &mut Value,
+    event: &str,
+    id: i64,
+    as_of: DateTime<Utc>,
+    n: usize,
+) -> String {
     let data = &mut envelope["data"];
     let schema = event.split('.').next().expect("schema");
     match event {
@@ -751,7 +765,11 @@ async fn thousand_deliveries(spec: DbSpec, receivers: usize, inline: bool, label
     let store = db.store();
     let generated = generate(DISTINCT, 0xC0FFEE);
     assert_eq!(
-        generated.iter().map(|g| &g.event).collect::<HashSet<_>>().len(),
+        generated
+            .iter()
+            .map(|g| &g.event)
+            .collect::<HashSet<_>>()
+            .len(),
         27
     );
 
@@ -783,7 +801,9 @@ async fn thousand_deliveries(spec: DbSpec, receivers: usize, inline: bool, label
         inline,
         hang: false,
     };
-    let children: Vec<ChildReceiver> = (0..receivers).map(|_| ChildReceiver::start(&config)).collect();
+    let children: Vec<ChildReceiver> = (0..receivers)
+        .map(|_| ChildReceiver::start(&config))
+        .collect();
     let urls: Vec<String> = children.iter().map(|c| c.url.clone()).collect();
     let started = Instant::now();
     let replies = send_all(&urls, requests, 3).await;
@@ -792,8 +812,16 @@ async fn thousand_deliveries(spec: DbSpec, receivers: usize, inline: bool, label
     drop(children);
 
     // Every request acknowledged; exactly the resent ones reported as duplicates.
-    let not_ok: Vec<_> = replies.iter().filter(|(status, _)| *status != 200).collect();
-    assert!(not_ok.is_empty(), "{} answers were not 200: {:?}", not_ok.len(), &not_ok[..not_ok.len().min(3)]);
+    let not_ok: Vec<_> = replies
+        .iter()
+        .filter(|(status, _)| *status != 200)
+        .collect();
+    assert!(
+        not_ok.is_empty(),
+        "{} answers were not 200: {:?}",
+        not_ok.len(),
+        &not_ok[..not_ok.len().min(3)]
+    );
     let duplicates = replies
         .iter()
         .filter(|(_, reason)| reason.starts_with("duplicate of delivery "))
@@ -805,9 +833,16 @@ async fn thousand_deliveries(spec: DbSpec, receivers: usize, inline: bool, label
     assert_eq!(stored.len(), DISTINCT);
     let stored_fps: HashSet<&str> = stored.iter().map(|d| d.fingerprint.as_str()).collect();
     for g in &generated {
-        assert!(stored_fps.contains(g.fingerprint.as_str()), "lost {}", g.event);
+        assert!(
+            stored_fps.contains(g.fingerprint.as_str()),
+            "lost {}",
+            g.event
+        );
     }
-    assert_eq!(stored.iter().map(|d| u64::from(d.duplicates)).sum::<u64>(), 300);
+    assert_eq!(
+        stored.iter().map(|d| u64::from(d.duplicates)).sum::<u64>(),
+        300
+    );
     let processed = count(&counts, DeliveryStatus::Processed);
     let stale = count(&counts, DeliveryStatus::Stale);
     assert_eq!(processed + stale, DISTINCT as u64, "{counts:?}");
@@ -889,8 +924,12 @@ async fn postgres_thousand_deliveries_two_processes_deferred() {
 async fn flaky_handler(spec: DbSpec, mode: ProcessingMode, label: &str) {
     const N: usize = 200;
     let db = spec.open().await;
-    let inbox = Inbox::new(db.store(), verifier(), Recorder::new(db.clone()).failing(20))
-        .with_config(fast_config(mode).max_attempts(40));
+    let inbox = Inbox::new(
+        db.store(),
+        verifier(),
+        Recorder::new(db.clone()).failing(20),
+    )
+    .with_config(fast_config(mode).max_attempts(40));
     let worker = inbox.spawn_worker();
     let url = serve(inbox.clone()).await;
     let generated = generate(N, 0xF1A4);
@@ -906,7 +945,9 @@ async fn flaky_handler(spec: DbSpec, mode: ProcessingMode, label: &str) {
     worker.shutdown().await;
 
     let inline_failures = replies.iter().filter(|(status, _)| *status == 500).count();
-    assert!(replies.iter().all(|(status, _)| *status == 200 || *status == 500));
+    assert!(replies
+        .iter()
+        .all(|(status, _)| *status == 200 || *status == 500));
     if mode == ProcessingMode::Deferred {
         assert_eq!(inline_failures, 0);
     }
@@ -942,7 +983,10 @@ async fn flaky_handler(spec: DbSpec, mode: ProcessingMode, label: &str) {
         .map(|d| u64::from(d.attempts))
         .sum();
     assert_eq!(attempts, calls.len() as u64, "every attempt is one call");
-    assert!(failures > N / 10, "the handler failed about 20% of calls ({failures})");
+    assert!(
+        failures > N / 10,
+        "the handler failed about 20% of calls ({failures})"
+    );
     println!(
         "{label}: {N} deliveries, {failures} failed attempts retried ({inline_failures} answered \
          500 inline), {processed} processed, {stale} stale, 0 dead, lost 0"
@@ -993,7 +1037,11 @@ async fn dead_letters_then_replay(spec: DbSpec, label: &str) {
 
     let deliveries = inbox.deliveries();
     let dead = deliveries
-        .list(&DeliveryFilter::new().status(DeliveryStatus::Dead).limit(1000))
+        .list(
+            &DeliveryFilter::new()
+                .status(DeliveryStatus::Dead)
+                .limit(1000),
+        )
         .await
         .expect("list");
     assert_eq!(dead.len(), N);
@@ -1015,11 +1063,18 @@ async fn dead_letters_then_replay(spec: DbSpec, label: &str) {
     assert_eq!(summary.requeued, N as u64);
     let counts = settle(&*db.store(), Duration::from_secs(60)).await;
     worker.shutdown().await;
-    assert_eq!(count(&counts, DeliveryStatus::Processed), N as u64, "{counts:?}");
+    assert_eq!(
+        count(&counts, DeliveryStatus::Processed),
+        N as u64,
+        "{counts:?}"
+    );
     let calls = db.calls().await;
     let ok: Vec<_> = calls.iter().filter(|c| c.1 == "ok").collect();
     assert_eq!(ok.len(), N);
-    assert!(ok.iter().all(|c| c.3 && c.2 == 1), "replays say so, attempt 1");
+    assert!(
+        ok.iter().all(|c| c.3 && c.2 == 1),
+        "replays say so, attempt 1"
+    );
     assert_eq!(
         ok.iter().map(|c| &c.0).collect::<HashSet<_>>().len(),
         N,
@@ -1066,7 +1121,10 @@ async fn killed_mid_handler(spec: DbSpec, label: &str) {
         hang: true,
     });
     let (status, reason) = send_one(&hanging.url, &g.body, &g.header).await;
-    assert_eq!((status, reason.as_str()), (200, format!("stored {}", g.event).as_str()));
+    assert_eq!(
+        (status, reason.as_str()),
+        (200, format!("stored {}", g.event).as_str())
+    );
     let deadline = Instant::now() + Duration::from_secs(30);
     while !db.calls().await.iter().any(|c| c.1 == "started") {
         assert!(Instant::now() < deadline, "the handler never started");
@@ -1077,7 +1135,10 @@ async fn killed_mid_handler(spec: DbSpec, label: &str) {
     let delivery = all_deliveries(&*store).await.remove(0);
     assert_eq!(delivery.status, DeliveryStatus::Pending);
     assert_eq!(delivery.attempts, 1);
-    assert!(delivery.locked_until.is_some(), "still leased by the dead process");
+    assert!(
+        delivery.locked_until.is_some(),
+        "still leased by the dead process"
+    );
 
     // A new receiver takes it over once the lease (2 s) ends, and processes it once.
     let restarted = ChildReceiver::start(&ChildConfig {
@@ -1136,13 +1197,17 @@ async fn unreadable_body(spec: DbSpec, label: &str) {
     let worker = inbox.spawn_worker();
     let url = serve(inbox.clone()).await;
 
-    let mut envelope: Value = serde_json::from_slice(&fixture("payment.completed")).expect("fixture");
+    let mut envelope: Value =
+        serde_json::from_slice(&fixture("payment.completed")).expect("fixture");
     envelope["timestamp"] = json!(Utc::now().timestamp());
     envelope["data"]["paidAmount"] = json!("39,600원");
     let (body, header) = sign_body(&envelope);
     let (status, reason) = send_one(&url, &body, &header).await;
     assert_eq!(status, 200, "acknowledged: it is safely stored");
-    assert!(reason.starts_with("stored unreadable body as delivery "), "{reason}");
+    assert!(
+        reason.starts_with("stored unreadable body as delivery "),
+        "{reason}"
+    );
 
     // Listed, with what went wrong but not the value.
     let deliveries = inbox.deliveries();
@@ -1156,11 +1221,17 @@ async fn unreadable_body(spec: DbSpec, label: &str) {
     assert_eq!(stored.event_name.as_deref(), Some("payment.completed"));
     assert_eq!(stored.resource, None);
     let error = stored.last_error.as_deref().expect("error");
-    assert!(error.starts_with("payment.completed: data.paidAmount: "), "{error}");
+    assert!(
+        error.starts_with("payment.completed: data.paidAmount: "),
+        "{error}"
+    );
     assert!(!error.contains("39,600"), "{error}");
     // The same body again is a duplicate, not a second unreadable delivery.
     let (status, reason) = send_one(&url, &body, &header).await;
-    assert_eq!((status, reason), (200, format!("duplicate of delivery {}", stored.id)));
+    assert_eq!(
+        (status, reason),
+        (200, format!("duplicate of delivery {}", stored.id))
+    );
 
     // Replayed with today's parser: still unreadable, still kept.
     match deliveries.replay(stored.id).await.expect("replay") {
@@ -1188,14 +1259,21 @@ async fn unreadable_body(spec: DbSpec, label: &str) {
     let counts = settle(&*db.store(), Duration::from_secs(30)).await;
     worker.shutdown().await;
     assert_eq!(count(&counts, DeliveryStatus::Processed), 1, "{counts:?}");
-    let after = deliveries.get(stored.id).await.expect("get").expect("stored");
+    let after = deliveries
+        .get(stored.id)
+        .await
+        .expect("get")
+        .expect("stored");
     assert_eq!(
         after.resource.map(|r| r.to_string()),
         Some(format!("Payment {}", envelope["data"]["paymentId"]))
     );
     let calls = db.calls().await;
     assert_eq!(calls.len(), 1);
-    assert_eq!((calls[0].1.as_str(), calls[0].2, calls[0].3), ("ok", 1, true));
+    assert_eq!(
+        (calls[0].1.as_str(), calls[0].2, calls[0].3),
+        ("ok", 1, true)
+    );
     println!("{label}: unreadable body stored, acknowledged, listed, processed once after replay");
     db.drop_schema(&spec).await;
 }
@@ -1252,7 +1330,11 @@ async fn out_of_order(spec: DbSpec, label: &str) {
         )
     );
     let state = db.state().await;
-    assert_eq!(state["Subscription 90210"], seen_fingerprint(&newer), "ACTIVE stays");
+    assert_eq!(
+        state["Subscription 90210"],
+        seen_fingerprint(&newer),
+        "ACTIVE stays"
+    );
     let stale = inbox
         .deliveries()
         .list(&DeliveryFilter::new().status(DeliveryStatus::Stale))
@@ -1261,17 +1343,28 @@ async fn out_of_order(spec: DbSpec, label: &str) {
     assert_eq!(stale.len(), 1);
     assert_eq!(stale[0].fingerprint, fingerprint(&older));
     assert_eq!(
-        stale[0].resource.as_ref().map(ToString::to_string).as_deref(),
+        stale[0]
+            .resource
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
         Some("Subscription 90210")
     );
-    assert_eq!(db.calls().await.len(), 1, "the stale one never reached the handler");
+    assert_eq!(
+        db.calls().await.len(),
+        1,
+        "the stale one never reached the handler"
+    );
 
     assert_eq!(
         send_one(&url, &tie, &tie_header).await,
         (200, "processed subscription.updated".to_owned()),
         "ties are applied"
     );
-    assert_eq!(db.state().await["Subscription 90210"], seen_fingerprint(&tie));
+    assert_eq!(
+        db.state().await["Subscription 90210"],
+        seen_fingerprint(&tie)
+    );
     let applied = inbox
         .deliveries()
         .applied_as_of(&steppay_webhook::Resource::new(
@@ -1312,16 +1405,34 @@ async fn rejections_and_purge(spec: DbSpec) {
     let g = generate(1, 0x5E).remove(0);
     let forged = sign("whsec_someone_else", g.as_of.timestamp(), &g.body);
     let (status, reason) = send_one(&url, &g.body, &forged).await;
-    assert_eq!((status, reason.as_str()), (401, "invalid signature: no signature matches the body"));
+    assert_eq!(
+        (status, reason.as_str()),
+        (401, "invalid signature: no signature matches the body")
+    );
     let stale_header = sign(SECRET, Utc::now().timestamp() - 5 * 3600, &g.body);
     assert_eq!(send_one(&url, &g.body, &stale_header).await.0, 401);
-    assert!(all_deliveries(&*db.store()).await.is_empty(), "nothing unverified stored");
+    assert!(
+        all_deliveries(&*db.store()).await.is_empty(),
+        "nothing unverified stored"
+    );
 
     assert_eq!(send_one(&url, &g.body, &g.header).await.0, 200);
     let deliveries = inbox.deliveries();
-    assert_eq!(deliveries.purge_processed(Duration::from_secs(3600)).await.expect("purge"), 0);
+    assert_eq!(
+        deliveries
+            .purge_processed(Duration::from_secs(3600))
+            .await
+            .expect("purge"),
+        0
+    );
     tokio::time::sleep(Duration::from_millis(20)).await;
-    assert_eq!(deliveries.purge_processed(Duration::from_millis(1)).await.expect("purge"), 1);
+    assert_eq!(
+        deliveries
+            .purge_processed(Duration::from_millis(1))
+            .await
+            .expect("purge"),
+        1
+    );
     assert!(all_deliveries(&*db.store()).await.is_empty());
     db.drop_schema(&spec).await;
 }

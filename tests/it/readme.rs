@@ -28,8 +28,8 @@ fn every_readme_example_is_a_doctest() {
     let docs = rust_blocks(CRATE_DOCS);
     assert_eq!(
         readme.len(),
-        3,
-        "README examples: usage, verifying, handling"
+        5,
+        "README examples: usage, verifying, handling, inbox on SQLite, inbox on PostgreSQL"
     );
     for block in &readme {
         assert!(
