@@ -17,8 +17,9 @@ use crate::{parse_webhook, Error, Resource, Webhook};
 pub struct DeliveryId(pub i64);
 
 impl fmt::Display for DeliveryId {
+    /// The number, honouring width and alignment (`{:>8}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
@@ -120,7 +121,8 @@ pub struct Delivery {
     pub received_at: DateTime<Utc>,
     /// What the event is about ([`Event::resource`](crate::Event::resource)).
     pub resource: Option<Resource>,
-    /// How fresh its data is ([`Webhook::as_of`]); set whenever `resource` is.
+    /// How fresh its data is ([`Webhook::as_of`]); set whenever `resource` is. The SQL stores
+    /// keep times to the microsecond.
     pub as_of: Option<DateTime<Utc>>,
     /// Where it stands.
     pub status: DeliveryStatus,
@@ -186,6 +188,26 @@ pub struct NewDelivery {
     pub last_error: Option<String>,
     /// See [`Delivery::body`].
     pub body: Vec<u8>,
+}
+
+impl NewDelivery {
+    /// A pending delivery of `body` received at `received_at`, with no event name, resource
+    /// or as-of time yet (set the public fields). [`Inbox::accept`](crate::inbox::Inbox::accept)
+    /// builds these itself; this is for testing a store of your own.
+    pub fn pending(fingerprint: String, body: Vec<u8>, received_at: DateTime<Utc>) -> Self {
+        Self {
+            fingerprint,
+            event_name: None,
+            is_test: None,
+            signature_timestamp: received_at.timestamp(),
+            received_at,
+            resource: None,
+            as_of: None,
+            status: DeliveryStatus::Pending,
+            last_error: None,
+            body,
+        }
+    }
 }
 
 impl fmt::Debug for NewDelivery {
@@ -378,15 +400,21 @@ pub(crate) fn bounded(text: &str, max: usize) -> String {
 pub fn safe_error_text(message: &str) -> String {
     let mut out = String::with_capacity(message.len().min(MAX_ERROR_LEN * 4));
     let mut quote: Option<char> = None;
+    // serde names schema fields (`missing field `timestamp``): names, not values, kept.
+    let mut keep = false;
     for c in message.chars() {
         match quote {
             Some(open) if c == open => {
-                out.push('…');
+                if !keep {
+                    out.push('…');
+                }
                 out.push(c);
                 quote = None;
             }
+            Some(_) if keep => out.push(c),
             Some(_) => {}
             None if c == '"' || c == '`' => {
+                keep = c == '`' && out.ends_with("field ");
                 out.push(c);
                 quote = Some(c);
             }
@@ -429,6 +457,10 @@ mod tests {
         assert_eq!(
             safe_error_text("bad `123-45-678` and \"unterminated"),
             "bad `…` and \"…"
+        );
+        assert_eq!(
+            safe_error_text("envelope: missing field `timestamp`"),
+            "envelope: missing field `timestamp`"
         );
         let long = "x".repeat(1000);
         assert_eq!(safe_error_text(&long).chars().count(), MAX_ERROR_LEN);

@@ -29,8 +29,9 @@ use axum::Router;
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
 use steppay_webhook::inbox::{
-    fingerprint, DeliveryContext, DeliveryFilter, DeliveryId, DeliveryStatus, Inbox, InboxConfig,
-    InboxHandler, InboxStore, PostgresStore, ProcessingMode, Replay, ReplaySelection, SqliteStore,
+    fingerprint, ClaimRequest, Completion, DeliveryContext, DeliveryFilter, DeliveryId,
+    DeliveryStatus, Inbox, InboxConfig, InboxHandler, InboxStore, Inserted, MemoryStore,
+    NewDelivery, PostgresStore, ProcessingMode, Replay, ReplaySelection, SqliteStore,
 };
 use steppay_webhook::{sign, Webhook, WebhookVerifier, SIGNATURE_HEADER};
 
@@ -1449,4 +1450,145 @@ async fn postgres_rejects_unverified_and_purges_processed() {
         return;
     };
     rejections_and_purge(spec).await;
+}
+
+// ---------------------------------------------------------------------------------------
+// The store contract, on each backend: head of queue, one lease per resource, fencing.
+// ---------------------------------------------------------------------------------------
+
+fn new_delivery(fp: &str, resource: &str, as_of: DateTime<Utc>) -> NewDelivery {
+    let (kind, id) = resource.split_once(' ').expect("kind id");
+    let mut new = NewDelivery::pending(
+        fp.to_owned(),
+        format!(r#"{{"event":"subscription.updated","data":{{"n":"{fp}"}}}}"#).into_bytes(),
+        as_of,
+    );
+    new.event_name = Some("subscription.updated".to_owned());
+    new.resource = Some(steppay_webhook::Resource::new(
+        kind.parse().unwrap_or_else(|never| match never {}),
+        id,
+    ));
+    new.as_of = Some(as_of);
+    new
+}
+
+async fn store_contract(store: &dyn InboxStore) {
+    // Whole seconds: the stores keep times to the microsecond.
+    let t0 = Utc
+        .timestamp_opt(Utc::now().timestamp() - 60, 0)
+        .single()
+        .expect("time");
+    let t = |s: i64| t0 + chrono::Duration::seconds(s);
+    let lease = |now: DateTime<Utc>, token: i64| {
+        ClaimRequest::new(now, now + chrono::Duration::seconds(30), token, 10)
+    };
+    // Two deliveries of one resource, the newer stored first, and one of another resource.
+    let Inserted::New(newer) = store
+        .insert(new_delivery("f-newer", "Subscription 1", t(20)))
+        .await
+        .expect("insert")
+    else {
+        panic!("new")
+    };
+    let Inserted::New(older) = store
+        .insert(new_delivery("f-older", "Subscription 1", t(10)))
+        .await
+        .expect("insert")
+    else {
+        panic!("new")
+    };
+    let Inserted::New(other) = store
+        .insert(new_delivery("f-other", "Subscription 2", t(5)))
+        .await
+        .expect("insert")
+    else {
+        panic!("new")
+    };
+    assert_eq!(
+        store
+            .insert(new_delivery("f-older", "Subscription 1", t(10)))
+            .await
+            .expect("insert"),
+        Inserted::Duplicate {
+            original: older,
+            status: DeliveryStatus::Pending
+        }
+    );
+
+    // One claim: the head of each resource only (the older one of Subscription 1).
+    let now = t(60);
+    let first = store.claim(lease(now, 1)).await.expect("claim");
+    let mut ids: Vec<DeliveryId> = first.iter().map(|c| c.delivery.id).collect();
+    ids.sort();
+    assert_eq!(ids, {
+        let mut v = vec![older, other];
+        v.sort();
+        v
+    });
+    assert!(first.iter().all(|c| c.delivery.attempts == 1));
+    // Nothing more while those leases run: the newer one waits behind its resource's lease.
+    assert!(store.claim(lease(now, 2)).await.expect("claim").is_empty());
+    // Finishing needs the lease's token.
+    assert!(!store
+        .finish(older, 99, now, Completion::Processed)
+        .await
+        .expect("finish"));
+    assert!(store
+        .finish(older, 1, now, Completion::Processed)
+        .await
+        .expect("finish"));
+    let resource = steppay_webhook::Resource::new(steppay_webhook::ResourceKind::Subscription, "1");
+    assert_eq!(
+        store.applied_as_of(&resource).await.expect("as of"),
+        Some(t(10))
+    );
+    // Now the newer one; its lease ends unfinished (its worker died) and it is claimed again.
+    let second = store.claim(lease(now, 3)).await.expect("claim");
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].delivery.id, newer);
+    assert_eq!(second[0].applied_as_of, Some(t(10)));
+    let later = now + chrono::Duration::seconds(31);
+    let third = store.claim(lease(later, 4)).await.expect("claim");
+    let retaken: Vec<_> = third.iter().filter(|c| c.delivery.id == newer).collect();
+    assert_eq!(retaken.len(), 1);
+    assert_eq!(retaken[0].delivery.attempts, 2);
+    // The dead worker's late result is refused; the new holder's is recorded.
+    assert!(!store
+        .finish(newer, 3, later, Completion::Processed)
+        .await
+        .expect("finish"));
+    assert!(store
+        .finish(newer, 4, later, Completion::Processed)
+        .await
+        .expect("finish"));
+    assert_eq!(
+        store.applied_as_of(&resource).await.expect("as of"),
+        Some(t(20))
+    );
+    let d = store.get(newer).await.expect("get").expect("stored");
+    assert_eq!(
+        (d.status, d.attempts, d.locked_until),
+        (DeliveryStatus::Processed, 2, None)
+    );
+}
+
+#[tokio::test]
+async fn memory_store_keeps_the_contract() {
+    store_contract(&MemoryStore::new()).await;
+}
+
+#[tokio::test]
+async fn sqlite_store_keeps_the_contract() {
+    let (spec, _dir) = sqlite_spec();
+    store_contract(&*spec.open().await.store()).await;
+}
+
+#[tokio::test]
+async fn postgres_store_keeps_the_contract() {
+    let Some(spec) = postgres_spec("contract") else {
+        return;
+    };
+    let db = spec.open().await;
+    store_contract(&*db.store()).await;
+    db.drop_schema(&spec).await;
 }
