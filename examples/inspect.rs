@@ -106,14 +106,17 @@ fn summary(event: &Event) -> Vec<String> {
             let mut lines = vec![
                 format!(
                     "order {} (#{}), {}: {}",
-                    order.code, order.id, order.r#type, order.product_name
+                    order.code,
+                    order.id,
+                    order.r#type,
+                    opt(&order.product_name)
                 ),
                 format!(
                     "paid {} KRW, refunded {}, left {}, discount {}",
                     order.paid_amount,
                     order.returned_amount,
                     order.left_amount,
-                    order.discounted_amount
+                    opt(&order.discounted_amount)
                 ),
                 format!(
                     "customer {}, paid at {}",
@@ -124,11 +127,11 @@ fn summary(event: &Event) -> Vec<String> {
             for item in &order.items {
                 lines.push(format!(
                     "- item {} {} x{} {} {} [{}]",
-                    item.code,
-                    item.product_name,
-                    item.quantity,
+                    opt(&item.code),
+                    opt(&item.product_name),
+                    opt(&item.quantity),
                     item.paid_amount,
-                    item.currency,
+                    opt(&item.currency),
                     item.status
                 ));
             }
@@ -154,7 +157,10 @@ fn summary(event: &Event) -> Vec<String> {
             for item in &sub.items {
                 lines.push(format!(
                     "- {} x{} {} KRW ({})",
-                    item.product_name, item.quantity, item.price, item.price_type
+                    opt(&item.product_name),
+                    opt(&item.quantity),
+                    opt(&item.price),
+                    opt(&item.price_type)
                 ));
             }
             lines
@@ -195,8 +201,8 @@ fn summary(event: &Event) -> Vec<String> {
                     "payment #{} [{}] via {} / {}",
                     payment.payment_id,
                     payment.status,
-                    payment.payment_gateway,
-                    payment.payment_method
+                    opt(&payment.payment_gateway),
+                    opt(&payment.payment_method)
                 ),
                 format!(
                     "order {}, amount {} KRW, paid at {}",
@@ -214,7 +220,9 @@ fn summary(event: &Event) -> Vec<String> {
             if let Some(vbank) = &payment.v_bank {
                 lines.push(format!(
                     "deposit to {} {} by {}",
-                    vbank.bank_name, vbank.account_number, vbank.bank_date
+                    opt(&vbank.bank_name),
+                    opt(&vbank.account_number),
+                    opt(&vbank.bank_date)
                 ));
             }
             lines
@@ -260,7 +268,11 @@ fn summary(event: &Event) -> Vec<String> {
             price.price_code,
             price.price,
             opt(&price.r#type),
-            price.plan.as_ref().map_or("-", |plan| plan.name.as_str())
+            price
+                .plan
+                .as_ref()
+                .and_then(|plan| plan.name.as_deref())
+                .unwrap_or("-")
         )],
         Event::CoverSentMessage(cover)
         | Event::CoverDelayedMessage(cover)

@@ -2,23 +2,32 @@
 //! answer.
 //!
 //! ```text
-//! cargo run --example trigger [FILE] [URL]
+//! STEPPAY_WEBHOOK_SECRET=... cargo run --example trigger [FILE] [URL]
+//! cargo run --example trigger -- --dev-key [FILE] [URL]    # the receivers' development key
 //! ```
 //!
 //! `FILE` defaults to a bundled `payment.completed` body, `URL` to
-//! `http://127.0.0.1:3000/webhooks/steppay`. The key comes from `STEPPAY_WEBHOOK_SECRET`
-//! (default: the receivers' development-only key).
+//! `http://127.0.0.1:3000/webhooks/steppay`. The key comes from `STEPPAY_WEBHOOK_SECRET`, or
+//! is the development-only key when asked for; without either, it refuses.
+
+mod common;
 
 use std::process::ExitCode;
 
 use steppay_webhook::{sign, SIGNATURE_HEADER};
 
 const SAMPLE: &[u8] = include_bytes!("../tests/fixtures/payment.completed.json");
-const DEVELOPMENT_SECRET: &str = "whsec_development_only_not_a_real_key";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
+    let secret = match common::secret() {
+        Ok(secret) => secret,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut args = common::positional_args().into_iter();
     let body = match args.next() {
         Some(path) => match std::fs::read(&path) {
             Ok(body) => body,
@@ -32,8 +41,6 @@ async fn main() -> ExitCode {
     let url = args
         .next()
         .unwrap_or_else(|| "http://127.0.0.1:3000/webhooks/steppay".to_owned());
-    let secret =
-        std::env::var("STEPPAY_WEBHOOK_SECRET").unwrap_or_else(|_| DEVELOPMENT_SECRET.to_owned());
     let now = chrono::Utc::now().timestamp();
     let header = sign(&secret, now, &body);
 

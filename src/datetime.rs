@@ -6,8 +6,28 @@ use std::str::FromStr;
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
-/// Korea Standard Time, UTC+9: the offset this crate assumes for offset-less values.
+/// Korea Standard Time, UTC+9, for explicit use only.
+///
+/// Nothing in this crate applies it on its own: offset-less values are read as UTC (see
+/// [`DateTime`]). Pass it where you mean it: [`DateTime::to_utc_assuming`]`(KST)` for a store
+/// whose StepPay time-zone setting is Seoul, or `instant.with_timezone(&KST)` to show an
+/// instant on a Korean clock.
+///
+/// ```
+/// use steppay_webhook::{DateTime, KST};
+///
+/// let paid_at: DateTime = "2023-08-02T02:33:39".parse()?;
+/// // The instant (read as UTC by default), shown on a Korean clock.
+/// assert_eq!(paid_at.to_utc().with_timezone(&KST).to_rfc3339(), "2023-08-02T11:33:39+09:00");
+/// # Ok::<(), steppay_webhook::DateTimeParseError>(())
+/// ```
 pub const KST: FixedOffset = match FixedOffset::east_opt(9 * 3600) {
+    Some(offset) => offset,
+    None => unreachable!(),
+};
+
+/// UTC as a fixed offset: what offset-less values are read in by default.
+const UTC_OFFSET: FixedOffset = match FixedOffset::east_opt(0) {
     Some(offset) => offset,
     None => unreachable!(),
 };
@@ -21,10 +41,24 @@ pub const KST: FixedOffset = match FixedOffset::east_opt(9 * 3600) {
 /// offset as sent and the number of fractional digits, and writes the same text back when
 /// serialized.
 ///
-/// **Time zone.** StepPay does not document the zone of offset-less values; it is a Korean
-/// service, so [`DateTime::to_kst`] and [`DateTime::to_utc`] read them as KST (UTC+9). Values
-/// that carry `Z` or an offset use that offset. [`DateTime::naive`] gives the wall-clock value
-/// with no assumption.
+/// # Time zone
+///
+/// StepPay does not document the zone of offset-less values. The evidence says **UTC**, so
+/// that is the default of [`to_utc`](Self::to_utc) and [`to_fixed_offset`](Self::to_fixed_offset):
+///
+/// - StepPay's envelope example has `timestamp` 1688697915 (2023-07-07T02:45:15Z) and goes
+///   with its Usage example recorded at `2023-07-07T02:38:47`: six minutes before sending if
+///   that is UTC, nine hours before if it were KST.
+/// - The objects in StepPay's developer-guide API examples were created on 2023-06-19
+///   between `01:45:42` and `06:19:55`: 10:45 to 15:19 in Seoul if that is UTC, but between
+///   01:45 and 06:19 at night if it were KST.
+/// - The StepPay portal has a per-store time-zone setting, so no single zone can be assumed.
+///
+/// If your store's setting is not UTC, say so on each call:
+/// [`to_utc_assuming`](Self::to_utc_assuming) and [`assume_offset`](Self::assume_offset) read
+/// offset-less values at the offset you give. Values that carry `Z` or an offset always use
+/// their own. [`naive`](Self::naive) gives the wall-clock value with no assumption. Nothing in
+/// this crate assumes +09:00.
 ///
 /// Equality compares the wall-clock value and the offset as sent, not how many fractional
 /// digits were written: `09:00:00` equals `09:00:00.000`.
@@ -32,12 +66,19 @@ pub const KST: FixedOffset = match FixedOffset::east_opt(9 * 3600) {
 /// # Examples
 ///
 /// ```
-/// use steppay_webhook::DateTime;
+/// use steppay_webhook::{DateTime, KST};
 ///
-/// let due: DateTime = "2026-11-12T09:07:55.50896".parse()?;
-/// assert_eq!(due.to_string(), "2026-11-12T09:07:55.50896");
-/// assert_eq!(due.to_kst().to_rfc3339(), "2026-11-12T09:07:55.508960+09:00");
-/// assert_eq!(due.to_utc().to_rfc3339(), "2026-11-12T00:07:55.508960+00:00");
+/// let recorded: DateTime = "2023-07-07T02:38:47".parse()?;
+/// assert_eq!(recorded.to_string(), "2023-07-07T02:38:47");
+/// // Offset-less: UTC by default.
+/// assert_eq!(recorded.to_utc().to_rfc3339(), "2023-07-07T02:38:47+00:00");
+/// // A store whose time-zone setting is Seoul: the same wall-clock value is 9 hours earlier.
+/// assert_eq!(recorded.to_utc_assuming(KST).to_rfc3339(), "2023-07-06T17:38:47+00:00");
+/// assert_eq!(recorded.assume_offset(KST).to_rfc3339(), "2023-07-07T02:38:47+09:00");
+///
+/// // An explicit offset always wins.
+/// let sent: DateTime = "2023-08-01T15:00:00Z".parse()?;
+/// assert_eq!(sent.to_utc_assuming(KST).to_rfc3339(), "2023-08-01T15:00:00+00:00");
 ///
 /// let never: DateTime = "9999-01-01T00:00:00".parse()?;
 /// assert!(never.is_never());
@@ -135,20 +176,58 @@ impl DateTime {
         }
     }
 
-    /// The value with its offset: the one sent, or KST (UTC+9) when none was sent.
+    /// The value with its offset: the one sent, or UTC (`+00:00`) when none was sent.
+    ///
+    /// Same as [`assume_offset`](Self::assume_offset) with an offset of zero.
     pub fn to_fixed_offset(&self) -> chrono::DateTime<FixedOffset> {
-        let offset = self.offset().unwrap_or(KST);
+        self.assume_offset(UTC_OFFSET)
+    }
+
+    /// The value with its offset: the one sent, or `offset` when none was sent.
+    ///
+    /// Use it when your store's StepPay time-zone setting is not UTC: offset-less values are
+    /// then wall-clock times at that offset. Values sent with `Z` or an offset keep theirs.
+    ///
+    /// ```
+    /// use chrono::FixedOffset;
+    /// use steppay_webhook::DateTime;
+    ///
+    /// let due: DateTime = "2026-12-12T09:00:00".parse()?;
+    /// let seoul = FixedOffset::east_opt(9 * 3600).unwrap();
+    /// assert_eq!(due.assume_offset(seoul).to_rfc3339(), "2026-12-12T09:00:00+09:00");
+    /// # Ok::<(), steppay_webhook::DateTimeParseError>(())
+    /// ```
+    pub fn assume_offset(&self, offset: FixedOffset) -> chrono::DateTime<FixedOffset> {
+        let offset = self.offset().unwrap_or(offset);
         offset.from_utc_datetime(&(self.naive - offset))
     }
 
-    /// The same instant in Korea Standard Time. Offset-less values are read as KST.
-    pub fn to_kst(&self) -> chrono::DateTime<FixedOffset> {
-        self.to_fixed_offset().with_timezone(&KST)
-    }
-
-    /// The same instant in UTC. Offset-less values are read as KST.
+    /// The same instant in UTC. Offset-less values are read as UTC (see the
+    /// [type's documentation](Self#time-zone) for why).
+    ///
+    /// ```
+    /// use steppay_webhook::DateTime;
+    ///
+    /// let recorded: DateTime = "2023-07-07T02:38:47".parse()?;
+    /// assert_eq!(recorded.to_utc().to_rfc3339(), "2023-07-07T02:38:47+00:00");
+    /// # Ok::<(), steppay_webhook::DateTimeParseError>(())
+    /// ```
     pub fn to_utc(&self) -> chrono::DateTime<Utc> {
         self.to_fixed_offset().with_timezone(&Utc)
+    }
+
+    /// The same instant in UTC, reading an offset-less value as a wall-clock time at
+    /// `offset` (values sent with `Z` or an offset keep theirs).
+    ///
+    /// ```
+    /// use steppay_webhook::{DateTime, KST};
+    ///
+    /// let recorded: DateTime = "2023-07-07T02:38:47".parse()?;
+    /// assert_eq!(recorded.to_utc_assuming(KST).to_rfc3339(), "2023-07-06T17:38:47+00:00");
+    /// # Ok::<(), steppay_webhook::DateTimeParseError>(())
+    /// ```
+    pub fn to_utc_assuming(&self, offset: FixedOffset) -> chrono::DateTime<Utc> {
+        self.assume_offset(offset).with_timezone(&Utc)
     }
 
     /// Whether this is StepPay's "never" sentinel (`9999-01-01T00:00:00` and later).
@@ -384,21 +463,61 @@ mod tests {
     }
 
     #[test]
-    fn offset_less_values_are_kst() {
-        let value = round_trip("2023-09-13T09:07:55");
+    fn offset_less_values_are_utc_by_default() {
+        // StepPay's Usage example (section 9 of the spec): recorded six minutes before the
+        // envelope timestamp 1688697915 when read as UTC.
+        let value = round_trip("2023-07-07T02:38:47");
         assert_eq!(value.offset(), None);
-        assert_eq!(value.to_utc().to_rfc3339(), "2023-09-13T00:07:55+00:00");
-        assert_eq!(value.to_kst().to_rfc3339(), "2023-09-13T09:07:55+09:00");
+        assert_eq!(value.to_utc().to_rfc3339(), "2023-07-07T02:38:47+00:00");
+        assert_eq!(
+            value.to_fixed_offset().to_rfc3339(),
+            "2023-07-07T02:38:47+00:00"
+        );
+        let sent = chrono::DateTime::from_timestamp(1688697915, 0).unwrap();
+        assert_eq!((sent - value.to_utc()).num_seconds(), 6 * 60 + 28);
+    }
+
+    #[test]
+    fn an_explicit_offset_is_chosen_per_call() {
+        let value = round_trip("2023-07-07T02:38:47");
+        assert_eq!(
+            value.to_utc_assuming(KST).to_rfc3339(),
+            "2023-07-06T17:38:47+00:00"
+        );
+        assert_eq!(
+            value.assume_offset(KST).to_rfc3339(),
+            "2023-07-07T02:38:47+09:00"
+        );
+        let minus_3_30 = FixedOffset::west_opt(3 * 3600 + 1800).unwrap();
+        assert_eq!(
+            value.to_utc_assuming(minus_3_30).to_rfc3339(),
+            "2023-07-07T06:08:47+00:00"
+        );
+        // The choice does not stick: the default is still UTC.
+        assert_eq!(value.to_utc().to_rfc3339(), "2023-07-07T02:38:47+00:00");
+        assert_eq!(value.naive().to_string(), "2023-07-07 02:38:47");
     }
 
     #[test]
     fn explicit_offsets_are_respected() {
         let z = round_trip("2023-08-01T15:00:00Z");
         assert_eq!(z.offset(), FixedOffset::east_opt(0));
-        assert_eq!(z.to_kst().to_rfc3339(), "2023-08-02T00:00:00+09:00");
+        assert_eq!(z.to_utc().to_rfc3339(), "2023-08-01T15:00:00+00:00");
+        assert_eq!(
+            z.to_utc().with_timezone(&KST).to_rfc3339(),
+            "2023-08-02T00:00:00+09:00"
+        );
         let plus9 = round_trip("2023-08-02T00:00:00+09:00");
         assert_eq!(plus9.to_utc(), z.to_utc());
         assert_ne!(plus9, z, "equality keeps the offset as sent");
+        // An offset on the wire wins over the one assumed for offset-less values.
+        let west = FixedOffset::west_opt(5 * 3600).unwrap();
+        assert_eq!(z.to_utc_assuming(west), z.to_utc());
+        assert_eq!(plus9.to_utc_assuming(west), z.to_utc());
+        assert_eq!(
+            plus9.assume_offset(west).to_rfc3339(),
+            "2023-08-02T00:00:00+09:00"
+        );
     }
 
     #[test]

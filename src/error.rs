@@ -1,16 +1,21 @@
-//! [`Error`]: why a body is not a StepPay webhook, naming the event type and JSON path.
+//! [`Error`]: why a body is not a StepPay webhook, naming the event type and JSON path, with
+//! its cause printed once.
+
+use std::fmt;
 
 use serde_json::value::RawValue;
 
-/// Why [`parse_webhook`](crate::parse_webhook) (or a verified parse) rejected a body.
+/// Why [`parse_webhook`](crate::parse_webhook) rejected a body.
 ///
 /// Messages name what was wrong: the event type when known and the JSON path of the
 /// offending field, e.g.
 /// `order.updated: data.items[1].paidAmount: invalid type: string "abc", expected a decimal`.
+/// A wrapped cause (the JSON parser's error) is returned by
+/// [`source`](std::error::Error::source), not repeated in the message.
 ///
 /// When only `data` is wrong ([`Error::InvalidData`]), the event name and the raw `data`
-/// stay reachable ([`Error::event_name`], [`Error::raw_data`]) so a receiver can log the
-/// delivery and still acknowledge it.
+/// stay reachable ([`Error::event_name`], [`Error::raw_data`]) so that a receiver can store
+/// the delivery; `Debug` never prints the raw data, which may hold personal data.
 ///
 /// # Examples
 ///
@@ -27,13 +32,15 @@ use serde_json::value::RawValue;
 /// assert_eq!(err.event_name(), Some("order.updated"));
 /// assert_eq!(err.path(), Some("data.paidAmount"));
 /// assert!(err.raw_data().unwrap().contains("\"abc\""));
+/// assert!(!format!("{err:?}").contains("\"abc\""));
 /// assert!(matches!(err, Error::InvalidData { .. }));
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The body is not JSON at all (or not UTF-8, or truncated).
-    #[error("body is not valid JSON: {source}")]
+    /// The body is not JSON at all (or not UTF-8, or truncated); the parser's error, with
+    /// line and column, is the [`source`](std::error::Error::source).
+    #[error("body is not valid JSON")]
     #[non_exhaustive]
     InvalidJson {
         /// The JSON parser's error, with line and column in the body.
@@ -59,24 +66,25 @@ pub enum Error {
         message: String,
     },
 
-    /// `data` does not match the schema of the event type.
-    #[error("{event}: {path}: {message}")]
+    /// `data` does not match the schema of the event type. The envelope was readable, so
+    /// its fields are kept too.
+    #[error("{event_name}: {path}: {message}")]
     #[non_exhaustive]
     InvalidData {
-        /// The event type as sent.
-        event: String,
+        /// The event type's wire name as sent.
+        event_name: String,
         /// The JSON path of the offending field, starting at `data`
         /// (`"data.items[1].paidAmount"`).
         path: String,
         /// What was wrong.
         message: String,
-        /// The `data` object exactly as sent.
+        /// The `data` object exactly as sent (never printed by `Debug`).
         data: Box<RawValue>,
+        /// The envelope `timestamp` as sent.
+        timestamp: i64,
+        /// The envelope `version` as sent.
+        version: String,
     },
-
-    /// The `Steppay-Signature` header did not verify.
-    #[error("signature: {0}")]
-    Signature(#[from] crate::SignatureError),
 }
 
 fn path_prefix(path: &str) -> String {
@@ -87,11 +95,51 @@ fn path_prefix(path: &str) -> String {
     }
 }
 
+impl fmt::Debug for Error {
+    /// Like a derived `Debug`, except that the raw `data` of [`Error::InvalidData`] shows
+    /// only its length: it may hold personal data.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidJson { source } => f
+                .debug_struct("InvalidJson")
+                .field("source", source)
+                .finish(),
+            Error::NotAnObject { found } => {
+                f.debug_struct("NotAnObject").field("found", found).finish()
+            }
+            Error::InvalidEnvelope { path, message } => f
+                .debug_struct("InvalidEnvelope")
+                .field("path", path)
+                .field("message", message)
+                .finish(),
+            Error::InvalidData {
+                event_name,
+                path,
+                message,
+                data,
+                timestamp,
+                version,
+            } => f
+                .debug_struct("InvalidData")
+                .field("event_name", event_name)
+                .field("path", path)
+                .field("message", message)
+                .field(
+                    "data",
+                    &format_args!("<{} bytes, redacted>", data.get().len()),
+                )
+                .field("timestamp", timestamp)
+                .field("version", version)
+                .finish(),
+        }
+    }
+}
+
 impl Error {
-    /// The event type named by the body, when the envelope was readable.
+    /// The event type's wire name, when the envelope was readable.
     pub fn event_name(&self) -> Option<&str> {
         match self {
-            Error::InvalidData { event, .. } => Some(event),
+            Error::InvalidData { event_name, .. } => Some(event_name),
             _ => None,
         }
     }
@@ -108,17 +156,24 @@ impl Error {
         }
     }
 
+    /// What was wrong, without the event name and path: the JSON parser's message for
+    /// [`Error::InvalidJson`], the field's problem otherwise.
+    pub fn message(&self) -> String {
+        match self {
+            Error::InvalidJson { source } => source.to_string(),
+            Error::NotAnObject { found } => format!("found {found}, expected a JSON object"),
+            Error::InvalidEnvelope { message, .. } | Error::InvalidData { message, .. } => {
+                message.clone()
+            }
+        }
+    }
+
     /// The raw `data` JSON text, when the envelope was readable but `data` was not.
     pub fn raw_data(&self) -> Option<&str> {
         match self {
             Error::InvalidData { data, .. } => Some(data.get()),
             _ => None,
         }
-    }
-
-    /// Whether the body failed signature verification (as opposed to being malformed).
-    pub fn is_signature(&self) -> bool {
-        matches!(self, Error::Signature(_))
     }
 }
 

@@ -1,54 +1,86 @@
 //! [`Event`] (one variant per StepPay event type, plus `Unknown`) and [`EventType`].
 
 use serde::ser::{Serialize, Serializer};
+
 use strum::{EnumCount, IntoEnumIterator, VariantArray};
 
 use crate::schema::{
     Cover, Customer, Invoice, Order, Payment, Price, Product, Subscription, Usage,
 };
 
-/// The table of every event type this crate knows: variant, wire name, payload type,
-/// handler method. Every per-event list in the crate is generated from it, so the lists
-/// cannot drift apart.
+/// The table of every event type this crate knows, one row per event type: variant, wire
+/// name, payload type, handler method, and the doc line every generated item carries. Every
+/// per-event list in the crate ([`Event`], [`EventType`], the handler traits, `dispatch`) is
+/// generated from it, so the lists cannot drift apart.
 ///
 /// `for_each_event!(callback)` expands to `callback! { (Variant, "wire.name", Payload,
-/// on_method), ... }`.
+/// on_method, "Doc line."), ... }`; `for_each_event!(callback tokens...)` puts the tokens
+/// before the rows. Import it by path: `use crate::event::for_each_event;`.
 macro_rules! for_each_event {
-    ($callback:ident) => {
+    ($callback:ident $($prefix:tt)*) => {
         $callback! {
-            (OrderCreated, "order.created", Order, on_order_created),
-            (OrderUpdated, "order.updated", Order, on_order_updated),
-            (OrderPaymentCompleted, "order.payment_completed", Order, on_order_payment_completed),
-            (SubscriptionCreated, "subscription.created", Subscription, on_subscription_created),
-            (SubscriptionUpdated, "subscription.updated", Subscription, on_subscription_updated),
-            (SubscriptionPaymentDueNotification, "subscription.payment_due_notification", Subscription, on_subscription_payment_due_notification),
-            (SubscriptionUsageAdded, "subscription.usage.added", Usage, on_subscription_usage_added),
-            (InvoiceCreated, "invoice.created", Invoice, on_invoice_created),
-            (InvoiceUpdated, "invoice.updated", Invoice, on_invoice_updated),
-            (InvoiceDeleted, "invoice.deleted", Invoice, on_invoice_deleted),
-            (PaymentCompleted, "payment.completed", Payment, on_payment_completed),
-            (PaymentFailed, "payment.failed", Payment, on_payment_failed),
-            (PaymentCanceled, "payment.canceled", Payment, on_payment_canceled),
-            (PaymentStandby, "payment.standby", Payment, on_payment_standby),
-            (CustomerCreated, "customer.created", Customer, on_customer_created),
-            (CustomerUpdated, "customer.updated", Customer, on_customer_updated),
-            (CustomerDeleted, "customer.deleted", Customer, on_customer_deleted),
-            (ProductCreated, "product.created", Product, on_product_created),
-            (ProductUpdated, "product.updated", Product, on_product_updated),
-            (ProductDeleted, "product.deleted", Product, on_product_deleted),
-            (ProductPriceCreated, "product.price.created", Price, on_product_price_created),
-            (ProductPriceUpdated, "product.price.updated", Price, on_product_price_updated),
-            (ProductPriceDeleted, "product.price.deleted", Price, on_product_price_deleted),
-            (CoverSentMessage, "cover.sent_message", Cover, on_cover_sent_message),
-            (CoverDelayedMessage, "cover.delayed_message", Cover, on_cover_delayed_message),
-            (CoverChangedPaymentDate, "cover.changed_payment_date", Cover, on_cover_changed_payment_date),
-            (CoverPaused, "cover.paused", Cover, on_cover_paused),
+            $($prefix)*
+            (OrderCreated, "order.created", Order, on_order_created,
+                "An order was created."),
+            (OrderUpdated, "order.updated", Order, on_order_updated,
+                "An order changed."),
+            (OrderPaymentCompleted, "order.payment_completed", Order, on_order_payment_completed,
+                "An order was paid successfully."),
+            (SubscriptionCreated, "subscription.created", Subscription, on_subscription_created,
+                "A subscription was created."),
+            (SubscriptionUpdated, "subscription.updated", Subscription, on_subscription_updated,
+                "A subscription changed (its status, for example)."),
+            (SubscriptionPaymentDueNotification, "subscription.payment_due_notification", Subscription, on_subscription_payment_due_notification,
+                "Advance notice of a subscription's upcoming payment."),
+            (SubscriptionUsageAdded, "subscription.usage.added", Usage, on_subscription_usage_added,
+                "Usage was recorded on a usage-based subscription item."),
+            (InvoiceCreated, "invoice.created", Invoice, on_invoice_created,
+                "An invoice was created."),
+            (InvoiceUpdated, "invoice.updated", Invoice, on_invoice_updated,
+                "An invoice changed."),
+            (InvoiceDeleted, "invoice.deleted", Invoice, on_invoice_deleted,
+                "An invoice was deleted."),
+            (PaymentCompleted, "payment.completed", Payment, on_payment_completed,
+                "A payment succeeded."),
+            (PaymentFailed, "payment.failed", Payment, on_payment_failed,
+                "A payment failed."),
+            (PaymentCanceled, "payment.canceled", Payment, on_payment_canceled,
+                "A payment was canceled."),
+            (PaymentStandby, "payment.standby", Payment, on_payment_standby,
+                "A payment is pending (waiting for a bank deposit, for example)."),
+            (CustomerCreated, "customer.created", Customer, on_customer_created,
+                "A customer was created."),
+            (CustomerUpdated, "customer.updated", Customer, on_customer_updated,
+                "A customer's details changed."),
+            (CustomerDeleted, "customer.deleted", Customer, on_customer_deleted,
+                "A customer was deleted."),
+            (ProductCreated, "product.created", Product, on_product_created,
+                "A product was created."),
+            (ProductUpdated, "product.updated", Product, on_product_updated,
+                "A product changed."),
+            (ProductDeleted, "product.deleted", Product, on_product_deleted,
+                "A product was deleted."),
+            (ProductPriceCreated, "product.price.created", Price, on_product_price_created,
+                "A price plan was created."),
+            (ProductPriceUpdated, "product.price.updated", Price, on_product_price_updated,
+                "A price plan changed."),
+            (ProductPriceDeleted, "product.price.deleted", Price, on_product_price_deleted,
+                "A price plan was deleted."),
+            (CoverSentMessage, "cover.sent_message", Cover, on_cover_sent_message,
+                "StepCover add-on: a dunning message was sent."),
+            (CoverDelayedMessage, "cover.delayed_message", Cover, on_cover_delayed_message,
+                "StepCover add-on: the customer asked to be reminded later."),
+            (CoverChangedPaymentDate, "cover.changed_payment_date", Cover, on_cover_changed_payment_date,
+                "StepCover add-on: the payment date was changed."),
+            (CoverPaused, "cover.paused", Cover, on_cover_paused,
+                "StepCover add-on: the cover expired or ended."),
         }
     };
 }
+pub(crate) use for_each_event;
 
 macro_rules! define_events {
-    ($( ($variant:ident, $wire:tt, $payload:ident, $method:ident), )+) => {
+    ($( ($variant:ident, $wire:literal, $payload:ident, $method:ident, $doc:literal), )+) => {
         /// A webhook's event: its type and its typed data.
         ///
         /// Event types this crate does not know yet (StepPay adds them over time) read as
@@ -75,13 +107,13 @@ macro_rules! define_events {
         #[non_exhaustive]
         pub enum Event {
             $(
-                #[doc = concat!("`", $wire, "`: [`", stringify!($payload), "`] data.")]
+                #[doc = concat!("`", $wire, "`: ", $doc, " Data: [`", stringify!($payload), "`].")]
                 $variant(Box<$payload>),
             )+
             /// An event type this crate does not know, with its data as sent.
             Unknown {
-                /// The event type as sent (e.g. `"subscription.renewal_reminded"`).
-                event: String,
+                /// The event type's wire name as sent (e.g. `"subscription.renewal_reminded"`).
+                event_name: String,
                 /// The `data` object as sent.
                 data: serde_json::Value,
             },
@@ -89,7 +121,9 @@ macro_rules! define_events {
 
         /// The event types this crate knows (27).
         ///
-        /// Converts to and from the wire name with `strum`: [`std::str::FromStr`],
+        /// Converts to and from the wire name the same way as every wire enumeration of this
+        /// crate (strum's derives, serde as the wire string): [`std::str::FromStr`] (an
+        /// unknown name is an error: [`Event::Unknown`] keeps those),
         /// [`std::fmt::Display`], [`EventType::as_str`]; [`EventType::iter`] and
         /// [`EventType::COUNT`] list them.
         ///
@@ -113,7 +147,7 @@ macro_rules! define_events {
         #[non_exhaustive]
         pub enum EventType {
             $(
-                #[doc = concat!("`", $wire, "`")]
+                #[doc = concat!("`", $wire, "`: ", $doc)]
                 #[strum(serialize = $wire)]
                 $variant,
             )+
@@ -146,7 +180,7 @@ macro_rules! define_events {
             pub fn event_name(&self) -> &str {
                 match self {
                     $(Event::$variant(_) => $wire,)+
-                    Event::Unknown { event, .. } => event,
+                    Event::Unknown { event_name, .. } => event_name,
                 }
             }
 
@@ -198,25 +232,7 @@ impl EventType {
     }
 }
 
-impl Serialize for EventType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EventType {
-    /// Reads a wire name; an unknown one is an error (use [`Event::event_name`] to keep any
-    /// name).
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        name.parse().map_err(|_| {
-            serde::de::Error::invalid_value(
-                serde::de::Unexpected::Str(&name),
-                &"a StepPay event type",
-            )
-        })
-    }
-}
+crate::wire_enum::wire_serde!(EventType, "a StepPay event type");
 
 #[cfg(test)]
 mod tests {

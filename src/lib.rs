@@ -1,36 +1,59 @@
-#![doc = include_str!("crate_docs.md")]
+// The README is the crate documentation, and its examples are doctests. Its receiver example
+// needs the `axum` feature, so doctests collect it only when that feature is on
+// (`cargo test --all-features`, which CI runs).
+#![cfg_attr(
+    any(not(doctest), feature = "axum"),
+    doc = include_str!("../README.md")
+)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
-#[macro_use]
-mod wire_enum;
-#[macro_use]
-mod event;
-
-mod datetime;
-mod error;
-mod handler;
-mod resource;
-mod schema;
-mod serde_util;
-mod signature;
+// Modules in the order a delivery flows through them (each a job of its own).
+// Parse: the envelope and `parse_webhook`,
 mod webhook;
-
+// the event table, `Event` and `EventType`,
+mod event;
+// the data of each event type and the wire enumerations,
+mod schema;
+// StepPay's date-times,
+mod datetime;
+// and why a body cannot be read.
+mod error;
+// Verify: the `Steppay-Signature` header.
+mod signature;
+// Dispatch: the handler traits.
+mod dispatch;
+// Receive: the outcome and HTTP status of a delivery.
+mod receive;
+// What an event is about, and how fresh its data is (the inbox orders by it).
+mod resource;
+// The durable inbox.
 #[cfg(feature = "inbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
 pub mod inbox;
-
+// The web framework integrations.
 #[cfg(feature = "actix-web")]
-#[path = "integrations/actix.rs"]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix-web")))]
 pub mod actix;
 #[cfg(feature = "axum")]
-#[path = "integrations/axum.rs"]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
+// Webhook v1 bodies, for receivers that still get them.
+pub mod legacy;
+// Helpers: serde adapters and the wire-enumeration mechanism.
+mod serde_util;
+mod wire_enum;
 
 pub use datetime::{DateTime, DateTimeParseError, KST};
+pub use dispatch::{
+    dispatch, dispatch_async, AsyncWebhookHandler, Dispatched, UnreadableData, WebhookHandler,
+    WebhookMeta,
+};
 pub use error::Error;
 pub use event::{Event, EventType};
-pub use handler::{
-    dispatch, dispatch_async, receive, receive_async, AsyncWebhookHandler, Outcome, WebhookHandler,
-    WebhookMeta, WebhookRejection,
+pub use legacy::{detect_version, parse_legacy, LegacyError, LegacyWebhook, WebhookVersion};
+pub use receive::{
+    receive, receive_async, Outcome, WebhookReceiver, WebhookRejection, DEFAULT_BODY_LIMIT,
 };
 pub use resource::{Resource, ResourceKind};
 pub use schema::*;

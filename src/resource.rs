@@ -240,10 +240,10 @@ impl Event {
                 p.cancel
                     .as_ref()
                     .and_then(|c| c.last_canceled_date.as_ref()),
-                p.nice_cms.as_ref().map(|cms| &cms.date),
+                p.nice_cms.as_ref().and_then(|cms| cms.date.as_ref()),
             ]),
             Event::SubscriptionUsageAdded(u) => {
-                latest(u.record_quotas.iter().map(|r| Some(&r.influx_date)))
+                latest(u.record_quotas.iter().map(|r| r.influx_date.as_ref()))
             }
             Event::InvoiceCreated(i) | Event::InvoiceUpdated(i) | Event::InvoiceDeleted(i) => {
                 latest([i.deleted_at.as_ref()])

@@ -18,7 +18,7 @@ pub use cover::Cover;
 pub use customer::Customer;
 pub use enums::*;
 pub use invoice::Invoice;
-pub use order::{DemoCycle, Order, OrderItem};
+pub use order::{DemoCycle, Order, OrderItem, Region};
 pub use payment::{Cancel, NiceCms, Payer, Payment, VBank};
 pub use price::{
     Claim, Interval, Plan, Price, PriceAdditionalBilling, PriceAdditionalBillingRange, PriceBundle,

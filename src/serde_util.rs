@@ -1,5 +1,5 @@
-//! The few custom (de)serializers the schemas need: exact decimals, lenient identifiers and
-//! lists that may be `null`.
+//! The few custom (de)serializers the schemas need: exact decimals, lenient identifiers,
+//! lists that may be `null` and required fields that may arrive under another name.
 
 use std::fmt;
 
@@ -128,6 +128,14 @@ pub(crate) mod id {
         deserializer.deserialize_any(IdVisitor)
     }
 
+    /// The same for an identifier that may be absent (`#[serde(default)]` gives `None`) but
+    /// not `null`: `null` is an error at the field's path, as for any required field.
+    pub(crate) fn some<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<String>, D::Error> {
+        deserialize(deserializer).map(Some)
+    }
+
     /// The same for `Option<String>`.
     pub(crate) mod option {
         use super::*;
@@ -169,4 +177,40 @@ where
     T: Deserialize<'de> + Default,
 {
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// A value that may be absent (`#[serde(default)]` gives `None`) but not `null`: `null` is an
+/// error at the field's path, as for any required field. For required fields that StepPay may
+/// send under another name (the other name is a separate optional field; the schema's
+/// `TryFrom` takes whichever came).
+pub(crate) fn some<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// The value of a required field that StepPay sends as `name` or as `other_name`: whichever
+/// came, and the same value if both came.
+///
+/// The message is serde's own "missing field" when neither came, and names both fields when
+/// they disagree.
+pub(crate) fn one_of<T: PartialEq + fmt::Display>(
+    name: &'static str,
+    value: Option<T>,
+    other_name: &'static str,
+    other: Option<T>,
+) -> Result<T, String> {
+    // Keep the message short whatever the values are.
+    let short = |value: &T| value.to_string().chars().take(40).collect::<String>();
+    match (value, other) {
+        (Some(value), Some(other)) if value != other => Err(format!(
+            "`{name}` ({}) and `{other_name}` ({}) disagree",
+            short(&value),
+            short(&other)
+        )),
+        (Some(value), _) | (None, Some(value)) => Ok(value),
+        (None, None) => Err(format!("missing field `{name}`")),
+    }
 }

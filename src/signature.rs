@@ -1,4 +1,5 @@
-//! Verifying the `Steppay-Signature` header: [`WebhookVerifier`], [`sign`], [`SignatureError`].
+//! Step two of a delivery, verifying the `Steppay-Signature` header: [`WebhookVerifier`],
+//! [`sign`], [`SignatureError`].
 //!
 //! StepPay signs each delivery with HMAC-SHA256 over `<timestamp>.<raw body>`, keyed with the
 //! webhook's verification key, and sends `timestamp=<unix seconds>,key=<base64>[;<base64>...]`.
@@ -9,8 +10,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
-
-use crate::{parse_webhook, Error, Webhook};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -31,7 +30,9 @@ const MAX_HEADER_LEN: usize = 8 * 1024;
 ///
 /// **Verify the raw body bytes exactly as received.** JSON that was parsed and serialized
 /// again (re-ordered keys, changed whitespace or number formatting) will not verify. Read
-/// the body as bytes before any JSON extractor touches it.
+/// the body as bytes before any JSON extractor touches it, verify, then
+/// [`parse_webhook`](crate::parse_webhook). [`receive`](crate::receive) and the ready
+/// receivers do all of it.
 ///
 /// # Examples
 ///
@@ -66,22 +67,23 @@ impl WebhookVerifier {
             keys: Vec::new(),
             tolerance: Some(DEFAULT_TOLERANCE),
         }
-        .with_secret(secret)
+        .with_additional_secret(secret)
     }
 
-    /// Accepts a further key too. During a key rotation, give both the old and the new key:
-    /// a delivery signed with either verifies.
+    /// Accepts a further key as well as the ones already given (it replaces none). During a
+    /// key rotation, give both the old and the new key: a delivery signed with either
+    /// verifies.
     ///
     /// ```
     /// use steppay_webhook::{sign, WebhookVerifier};
     ///
-    /// let verifier = WebhookVerifier::new("old-key").with_secret("new-key");
+    /// let verifier = WebhookVerifier::new("old-key").with_additional_secret("new-key");
     /// let body = b"{}";
     /// assert!(verifier.verify_at(&sign("old-key", 100, body), body, 100).is_ok());
     /// assert!(verifier.verify_at(&sign("new-key", 100, body), body, 100).is_ok());
     /// assert!(verifier.verify_at(&sign("other", 100, body), body, 100).is_err());
     /// ```
-    pub fn with_secret(mut self, secret: impl AsRef<[u8]>) -> Self {
+    pub fn with_additional_secret(mut self, secret: impl AsRef<[u8]>) -> Self {
         let secret = secret.as_ref();
         if !secret.is_empty() {
             // HMAC accepts keys of any length, so this cannot fail.
@@ -113,7 +115,8 @@ impl WebhookVerifier {
     }
 
     /// Verifies `header` (the `Steppay-Signature` value) for `body` (the raw request body)
-    /// against the system clock.
+    /// against the system clock. An empty or blank `header` (the request had none) fails with
+    /// [`SignatureError::MissingHeader`].
     pub fn verify(&self, header: &str, body: &[u8]) -> Result<(), SignatureError> {
         self.verify_at(header, body, unix_now())
     }
@@ -132,25 +135,49 @@ impl WebhookVerifier {
         self.check_timestamp(parsed.timestamp, now_unix_seconds)
     }
 
-    /// Verifies, then parses: the safe way to read an untrusted delivery.
+    /// Verifies the `Steppay-Signature` header found in `headers` (looked up
+    /// case-insensitively, as HTTP header names are) for `body`, against the system clock.
+    /// A request without the header fails with [`SignatureError::MissingHeader`].
     ///
-    /// # Errors
+    /// ```
+    /// use http::{HeaderMap, HeaderValue};
+    /// use steppay_webhook::{sign, SignatureError, WebhookVerifier};
     ///
-    /// [`Error::Signature`] when the header does not verify; otherwise as
-    /// [`parse_webhook`].
-    pub fn parse(&self, header: &str, body: &[u8]) -> Result<Webhook, Error> {
-        self.parse_at(header, body, unix_now())
+    /// let body = br#"{"timestamp":1795046400,"version":"v1","event":"customer.created","data":{"id":42}}"#;
+    /// let mut headers = HeaderMap::new();
+    /// let header = sign("whsec_test", 1795046400, body);
+    /// headers.insert("steppay-signature", HeaderValue::from_str(&header).unwrap());
+    ///
+    /// let verifier = WebhookVerifier::new("whsec_test");
+    /// assert_eq!(verifier.verify_headers_at(&headers, body, 1795046410), Ok(()));
+    /// assert_eq!(
+    ///     verifier.verify_headers_at(&HeaderMap::new(), body, 1795046410),
+    ///     Err(SignatureError::MissingHeader)
+    /// );
+    /// ```
+    pub fn verify_headers(
+        &self,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<(), SignatureError> {
+        self.verify_headers_at(headers, body, unix_now())
     }
 
-    /// [`WebhookVerifier::parse`] with an injected clock.
-    pub fn parse_at(
+    /// [`WebhookVerifier::verify_headers`] with an injected clock.
+    pub fn verify_headers_at(
         &self,
-        header: &str,
+        headers: &http::HeaderMap,
         body: &[u8],
         now_unix_seconds: i64,
-    ) -> Result<Webhook, Error> {
-        self.verify_at(header, body, now_unix_seconds)?;
-        parse_webhook(body)
+    ) -> Result<(), SignatureError> {
+        let header = headers
+            .get(SIGNATURE_HEADER)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()));
+        self.verify_at(
+            header.as_deref().unwrap_or_default(),
+            body,
+            now_unix_seconds,
+        )
     }
 
     fn any_signature_matches(&self, header: &ParsedHeader<'_>, body: &[u8]) -> bool {
@@ -268,7 +295,7 @@ pub enum SignatureError {
 
     /// The header has no `key` part, or it holds no signature.
     #[error("the Steppay-Signature header has no signature (key)")]
-    MissingSignature,
+    NoSignature,
 
     /// The signature is valid but the timestamp is older than the replay window.
     #[error("the timestamp is {}s old, beyond the {}s tolerance (a replay?)", .age.as_secs(), .tolerance.as_secs())]
@@ -346,7 +373,7 @@ impl<'a> ParsedHeader<'a> {
             keys,
         };
         if parsed.signatures().next().is_none() {
-            return Err(SignatureError::MissingSignature);
+            return Err(SignatureError::NoSignature);
         }
         Ok(parsed)
     }
@@ -374,8 +401,8 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_secret() {
-        let verifier =
-            WebhookVerifier::new("whsec_super_secret_value").with_secret("second-secret");
+        let verifier = WebhookVerifier::new("whsec_super_secret_value")
+            .with_additional_secret("second-secret");
         let debug = format!("{verifier:?}");
         assert!(!debug.contains("super_secret"), "{debug}");
         assert!(!debug.contains("second-secret"), "{debug}");

@@ -52,18 +52,13 @@ impl Webhook {
     /// ```
     /// # use steppay_webhook::{Webhook, Event};
     /// # let mut webhook = Webhook { timestamp: 1688697915, version: "v1".into(),
-    /// #     event: Event::Unknown { event: "x".into(), data: serde_json::Value::Null } };
+    /// #     event: Event::Unknown { event_name: "x".into(), data: serde_json::Value::Null } };
     /// assert_eq!(webhook.sent_at().unwrap().to_rfc3339(), "2023-07-07T02:45:15+00:00");
     /// webhook.timestamp = 1688697915123;
     /// assert_eq!(webhook.sent_at().unwrap().to_rfc3339(), "2023-07-07T02:45:15.123+00:00");
     /// ```
     pub fn sent_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        const MILLIS_THRESHOLD: i64 = 1_000_000_000_000; // the smallest 13-digit number
-        if self.timestamp.unsigned_abs() >= MILLIS_THRESHOLD as u64 {
-            chrono::DateTime::from_timestamp_millis(self.timestamp)
-        } else {
-            chrono::DateTime::from_timestamp(self.timestamp, 0)
-        }
+        sent_at(self.timestamp)
     }
 
     /// The event's wire name (`"order.created"`), unknown event types included.
@@ -74,6 +69,17 @@ impl Webhook {
     /// The event's type, or `None` for an event type the crate does not know.
     pub fn event_type(&self) -> Option<EventType> {
         self.event.event_type()
+    }
+}
+
+/// An envelope `timestamp` as a UTC date-time: 13-digit values (and longer) are read as
+/// milliseconds, shorter ones as seconds; `None` if out of range.
+pub(crate) fn sent_at(timestamp: i64) -> Option<chrono::DateTime<chrono::Utc>> {
+    const MILLIS_THRESHOLD: i64 = 1_000_000_000_000; // the smallest 13-digit number
+    if timestamp.unsigned_abs() >= MILLIS_THRESHOLD as u64 {
+        chrono::DateTime::from_timestamp_millis(timestamp)
+    } else {
+        chrono::DateTime::from_timestamp(timestamp, 0)
     }
 }
 
@@ -105,7 +111,8 @@ struct RawEnvelope<'a> {
 /// Pass the body bytes exactly as received. Event types the crate does not know parse into
 /// [`Event::Unknown`]; undocumented enumeration values parse into the enumeration's
 /// `Unknown` variant; unknown fields are ignored. This does **not** check the signature:
-/// use [`WebhookVerifier::parse`](crate::WebhookVerifier::parse) on untrusted input.
+/// verify untrusted input first with [`WebhookVerifier`](crate::WebhookVerifier), or let
+/// [`receive`](crate::receive) or a ready receiver do both.
 ///
 /// # Errors
 ///
@@ -146,7 +153,7 @@ pub fn parse_webhook(body: &[u8]) -> Result<Webhook, Error> {
         })?,
         Err(_) => match serde_json::from_str(data) {
             Ok(value) => Event::Unknown {
-                event: envelope.event.into_owned(),
+                event_name: envelope.event.into_owned(),
                 data: value,
             },
             // Valid JSON that `Value` cannot hold (a number beyond f64, such as `1e400`).
@@ -163,13 +170,15 @@ pub fn parse_webhook(body: &[u8]) -> Result<Webhook, Error> {
     })
 }
 
-/// An [`Error::InvalidData`] for `envelope`, keeping its event name and raw `data`.
+/// An [`Error::InvalidData`] for `envelope`, keeping its fields and raw `data`.
 fn invalid_data(envelope: &RawEnvelope<'_>, path: String, message: String) -> Error {
     Error::InvalidData {
-        event: envelope.event.clone().into_owned(),
+        event_name: envelope.event.clone().into_owned(),
         path,
         message,
         data: envelope.data.to_owned(),
+        timestamp: envelope.timestamp,
+        version: envelope.version.clone(),
     }
 }
 

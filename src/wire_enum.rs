@@ -1,9 +1,71 @@
-//! `wire_enum!`: defines an enumeration read off the wire that never fails on a value
-//! StepPay adds later.
+//! The one mechanism behind every enumeration read off the wire as a string: the 22 schema
+//! enumerations ([`wire_enum!`]) and [`EventType`](crate::EventType).
+//!
+//! - Conversions come from strum's derives: `EnumString` (`FromStr`, and `From<&str>` when
+//!   an `Unknown(String)` variant is marked `#[strum(default)]`), `Display` and `AsRefStr`,
+//!   with each variant's wire value in `#[strum(serialize = "...")]`.
+//! - serde reads and writes the wire string through those same conversions
+//!   ([`wire_serde!`]), so serde and `FromStr`/`Display` cannot disagree.
 
-/// Defines a string enumeration with one variant per documented wire value and an
-/// `Unknown(String)` variant that keeps any other value, plus conversions, `Display`,
-/// `Serialize` and `Deserialize`.
+use std::fmt;
+use std::marker::PhantomData;
+use std::str::FromStr;
+
+/// Reads a wire string with the type's `FromStr`; a value `FromStr` refuses is an
+/// `invalid value` error that quotes it.
+pub(crate) struct WireNameVisitor<T> {
+    expecting: &'static str,
+    target: PhantomData<fn() -> T>,
+}
+
+impl<T> WireNameVisitor<T> {
+    pub(crate) fn new(expecting: &'static str) -> Self {
+        Self {
+            expecting,
+            target: PhantomData,
+        }
+    }
+}
+
+impl<T: FromStr> serde::de::Visitor<'_> for WireNameVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+        value
+            .parse()
+            .map_err(|_| E::invalid_value(serde::de::Unexpected::Str(value), &self.expecting))
+    }
+}
+
+/// `Serialize` and `Deserialize` as the wire string, through the type's `AsRef<str>` and
+/// `FromStr` (strum's derives). `$expecting` describes the value in serde's errors.
+macro_rules! wire_serde {
+    ($name:ident, $expecting:expr) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_ref())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_str($crate::wire_enum::WireNameVisitor::new($expecting))
+            }
+        }
+    };
+}
+pub(crate) use wire_serde;
+
+/// Defines a schema enumeration: one variant per documented wire value, and
+/// `Unknown(String)` keeping any other value (strum's `#[strum(default)]`), with `From` both
+/// ways, `FromStr`, `Display`, `AsRef<str>`, serde as the wire string, [`KNOWN`] and
+/// `is_unknown`.
+///
+/// [`KNOWN`]: crate::SubscriptionStatus::KNOWN
 macro_rules! wire_enum {
     (
         $(#[$meta:meta])*
@@ -15,11 +77,20 @@ macro_rules! wire_enum {
         ///
         /// Values StepPay sends that this crate does not know yet read as `Unknown` and are
         /// written back unchanged.
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(
+            Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+            strum::EnumString, strum::Display, strum::AsRefStr,
+        )]
         #[non_exhaustive]
         pub enum $name {
-            $( $(#[$vmeta])* #[doc = concat!("\n\nWire value `", $wire, "`.")] $variant, )+
+            $(
+                $(#[$vmeta])*
+                #[doc = concat!("\n\nWire value `", $wire, "`.")]
+                #[strum(serialize = $wire)]
+                $variant,
+            )+
             /// A value this crate does not know, kept exactly as sent.
+            #[strum(default, transparent)]
             Unknown(String),
         }
 
@@ -29,34 +100,21 @@ macro_rules! wire_enum {
 
             /// The wire value (`Unknown` gives back the value as sent).
             pub fn as_str(&self) -> &str {
-                match self {
-                    $($name::$variant => $wire,)+
-                    $name::Unknown(value) => value,
-                }
+                self.as_ref()
             }
 
             /// Whether this is a value the crate does not know.
             pub fn is_unknown(&self) -> bool {
                 matches!(self, $name::Unknown(_))
             }
-
-            fn from_wire(value: &str) -> Option<Self> {
-                match value {
-                    $($wire => Some($name::$variant),)+
-                    _ => None,
-                }
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(value: &str) -> Self {
-                Self::from_wire(value).unwrap_or_else(|| $name::Unknown(value.to_owned()))
-            }
         }
 
         impl From<String> for $name {
             fn from(value: String) -> Self {
-                Self::from_wire(&value).unwrap_or($name::Unknown(value))
+                match $name::from(value.as_str()) {
+                    $name::Unknown(_) => $name::Unknown(value),
+                    known => known,
+                }
             }
         }
 
@@ -69,54 +127,7 @@ macro_rules! wire_enum {
             }
         }
 
-        impl std::str::FromStr for $name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                self.as_str()
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-
-                impl serde::de::Visitor<'_> for Visitor {
-                    type Value = $name;
-
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(concat!(stringify!($name), " as a string"))
-                    }
-
-                    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<$name, E> {
-                        Ok($name::from(value))
-                    }
-
-                    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<$name, E> {
-                        Ok($name::from(value))
-                    }
-                }
-
-                deserializer.deserialize_str(Visitor)
-            }
-        }
+        $crate::wire_enum::wire_serde!($name, concat!(stringify!($name), " as a string"));
     };
 }
+pub(crate) use wire_enum;

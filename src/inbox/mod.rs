@@ -318,7 +318,7 @@ impl DeliveryContext {
 ///         if context.is_replay {
 ///             println!("replaying delivery {} ({})", context.id, webhook.event_name());
 ///         }
-///         dispatch_async(webhook, &self.0).await
+///         dispatch_async(webhook, &self.0).await.map(|_| ())
 ///     }
 /// }
 /// ```
@@ -349,7 +349,7 @@ where
     type Error = H::Error;
 
     async fn handle(&self, _context: &DeliveryContext, webhook: &Webhook) -> Result<(), H::Error> {
-        dispatch_async(webhook, &self.0).await
+        dispatch_async(webhook, &self.0).await.map(|_| ())
     }
 }
 

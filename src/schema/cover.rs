@@ -10,18 +10,25 @@ use crate::DateTime;
 ///
 /// The three identifiers are the merchant's own when the merchant uses StepCover alone, so
 /// they are strings (numbers on the wire read as their decimal text).
+///
+/// # Required fields
+///
+/// `id` and the three identifiers `customer_id`, `order_id` and `subscription_id`: a cover
+/// record says nothing beyond which customer, order and subscription it is about, and a
+/// merchant using StepCover alone has no StepPay record to look them up from. The message
+/// fields read as `None` when StepPay leaves them out or sends `null`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Cover {
-    /// Cover number.
+    /// Cover number (required).
     pub id: i64,
-    /// Customer identifier.
+    /// Customer identifier (required).
     #[serde(deserialize_with = "id::deserialize")]
     pub customer_id: String,
-    /// Order identifier.
+    /// Order identifier (required).
     #[serde(deserialize_with = "id::deserialize")]
     pub order_id: String,
-    /// Subscription identifier.
+    /// Subscription identifier (required).
     #[serde(deserialize_with = "id::deserialize")]
     pub subscription_id: String,
     /// Next retry, set when the payment date changed.

@@ -9,10 +9,15 @@ use crate::serde_util::{self, id};
 use crate::DateTime;
 
 /// A customer of the merchant's store.
+///
+/// # Required fields
+///
+/// Only `id`, the customer's identifier. Everything else reads as `None` (or an empty list or
+/// map) when StepPay leaves it out or sends `null`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
-    /// Customer number.
+    /// Customer number (required).
     pub id: i64,
     /// Login name.
     pub username: Option<String>,

@@ -1,5 +1,7 @@
 //! Every enumeration StepPay sends (spec section 5), each accepting undocumented values.
 
+use crate::wire_enum::wire_enum;
+
 wire_enum! {
     /// The state of a subscription.
     SubscriptionStatus {

@@ -7,7 +7,13 @@ use super::{InvoicePublishMethod, InvoicePublishType, InvoiceStatus};
 use crate::serde_util::{self, decimal, id};
 use crate::DateTime;
 
-/// An invoice (a payment request sent to a customer). Every field may be `null`.
+/// An invoice (a payment request sent to a customer).
+///
+/// # Required fields
+///
+/// None. StepPay's page marks every Invoice field nullable, `id` included, so each reads as
+/// `None` (or an empty list) when StepPay leaves it out or sends `null`; an invoice event with
+/// no id still tells you that an invoice of an order or customer changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Invoice {

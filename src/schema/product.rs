@@ -8,10 +8,15 @@ use crate::serde_util::{self, decimal, id};
 use crate::DateTime;
 
 /// A product in the merchant's store.
+///
+/// # Required fields
+///
+/// Only `code`, the product's identifier. Everything else reads as `None` (or an empty list)
+/// when StepPay leaves it out or sends `null`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Product {
-    /// Product code.
+    /// Product code (required).
     #[serde(deserialize_with = "id::deserialize")]
     pub code: String,
     /// Kind of product.
@@ -52,40 +57,43 @@ pub struct Product {
     pub demo_period_unit: Option<DateUnitType>,
 }
 
-/// A product category.
+/// A product category. `category_id` is required (its identifier); `name` reads as `None`
+/// when absent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductCategory {
-    /// Category number.
+    /// Category number (required).
     pub category_id: i64,
     /// Name.
-    pub name: String,
+    pub name: Option<String>,
 }
 
-/// A group of product options (e.g. "분쇄도").
+/// A group of product options (e.g. "분쇄도"). `id` is required (its identifier); the rest
+/// reads as `None` (or no options) when absent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductOptionGroup {
-    /// Option group number.
+    /// Option group number (required).
     pub id: i64,
     /// Name.
-    pub name: String,
+    pub name: Option<String>,
     /// Options (empty when absent or `null`).
     #[serde(default, deserialize_with = "serde_util::null_as_empty")]
     pub options: Vec<ProductOption>,
 }
 
-/// One product option.
+/// One product option. `id` is required (its identifier); the rest reads as `None` when
+/// absent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductOption {
-    /// Option number.
+    /// Option number (required).
     pub id: i64,
     /// Name.
-    pub name: String,
+    pub name: Option<String>,
     /// Stock.
     pub quantity: Option<i32>,
     /// Extra price.
-    #[serde(with = "decimal")]
-    pub price: Decimal,
+    #[serde(default, with = "decimal::option")]
+    pub price: Option<Decimal>,
 }

@@ -11,6 +11,11 @@ use crate::DateTime;
 
 /// A subscription.
 ///
+/// # Required fields
+///
+/// Only `subscription_id` and `status`: which subscription, and where it stands. Everything
+/// else reads as `None` (or an empty list) when StepPay leaves it out or sends `null`.
+///
 /// # Examples
 ///
 /// ```
@@ -21,16 +26,16 @@ use crate::DateTime;
 /// if let Event::SubscriptionUpdated(subscription) = parse_webhook(body)?.event {
 ///     assert_eq!(subscription.status, SubscriptionStatus::Unpaid);
 ///     let next = subscription.next_payment_date.unwrap();
-///     assert_eq!(next.to_utc().to_rfc3339(), "2026-12-12T00:00:00+00:00");
+///     assert_eq!(next.to_utc().to_rfc3339(), "2026-12-12T09:00:00+00:00");
 /// }
 /// # Ok::<(), steppay_webhook::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Subscription {
-    /// Subscription number.
+    /// Subscription number (required).
     pub subscription_id: i64,
-    /// Current state.
+    /// Current state (required).
     pub status: SubscriptionStatus,
     /// When the subscription was created.
     pub created_at: Option<DateTime>,
@@ -68,7 +73,8 @@ pub struct Subscription {
     pub noti_before_payment_date: Option<DateTime>,
 }
 
-/// The payment method a subscription bills.
+/// The payment method a subscription bills. Both fields optional (StepPay's page marks them
+/// nullable).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubscriptionPaymentMethod {
@@ -79,27 +85,34 @@ pub struct SubscriptionPaymentMethod {
 }
 
 /// One item of a [`Subscription`].
+///
+/// # Required fields
+///
+/// Only `subscription_item_id`, the item's identifier (StepPay's internal form names it `id`;
+/// both read, and serializing writes `subscriptionItemId`). Everything else reads as `None`
+/// (or an empty list) when absent or `null`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubscriptionItem {
-    /// Subscription item number.
+    /// Subscription item number (required; also read from `id`).
+    #[serde(alias = "id")]
     pub subscription_item_id: i64,
     /// Product name.
-    pub product_name: String,
+    pub product_name: Option<String>,
     /// Product image URL.
     pub featured_image_url: Option<String>,
     /// Selected product option ids (empty when absent or `null`).
     #[serde(default, deserialize_with = "serde_util::null_as_empty")]
     pub selected_product_option_ids: Vec<i64>,
     /// Price per period.
-    #[serde(with = "decimal")]
-    pub price: Decimal,
+    #[serde(default, with = "decimal::option")]
+    pub price: Option<Decimal>,
     /// Quantity.
-    pub quantity: i32,
+    pub quantity: Option<i32>,
     /// Whether the item was added to the subscription later.
-    pub is_additional: bool,
+    pub is_additional: Option<bool>,
     /// Whether the item stays when the subscription renews.
-    pub keep_when_renew: bool,
+    pub keep_when_renew: Option<bool>,
     /// Maximum quantity that can be bought.
     pub maximum_purchase_quantity: Option<i32>,
     /// Product code.
@@ -109,22 +122,23 @@ pub struct SubscriptionItem {
     #[serde(default, deserialize_with = "id::option::deserialize")]
     pub price_code: Option<String>,
     /// What the item is.
-    pub r#type: OrderItemType,
+    pub r#type: Option<OrderItemType>,
     /// Prepaid or postpaid.
     pub claim_method_type: Option<ClaimMethodType>,
     /// How the price charges.
-    pub price_type: PriceType,
+    pub price_type: Option<PriceType>,
     /// Selected options (empty when absent or `null`).
     #[serde(default, deserialize_with = "serde_util::null_as_empty")]
     pub selected_options: Vec<i64>,
 }
 
-/// A span of time (trial or billing period).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A span of time (trial or billing period). Both ends optional: a detail of the
+/// subscription, never a reason to lose the event.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Period {
     /// Start.
-    pub start_date_time: DateTime,
+    pub start_date_time: Option<DateTime>,
     /// End.
-    pub end_date_time: DateTime,
+    pub end_date_time: Option<DateTime>,
 }

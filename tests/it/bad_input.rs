@@ -3,6 +3,8 @@
 use proptest::prelude::*;
 use steppay_webhook::{parse_webhook, Error};
 
+use crate::support::read_fixture;
+
 fn error_for(body: &[u8]) -> Error {
     match parse_webhook(body) {
         Ok(webhook) => panic!("expected an error, parsed {}", webhook.event_name()),
@@ -18,16 +20,17 @@ fn body(event: &str, data: &str) -> String {
 
 #[test]
 fn truncated_json_is_invalid_json() {
-    let error = error_for(include_bytes!("../fixtures/edge/invalid/not-json.txt"));
+    let error = error_for(&read_fixture("edge/invalid/not-json.txt"));
     assert!(matches!(error, Error::InvalidJson { .. }), "{error:?}");
+    // The cause is printed once: by the source, not again in the message.
+    assert_eq!(error.to_string(), "body is not valid JSON");
+    let source = std::error::Error::source(&error).expect("the parser's error");
     assert!(
-        error.to_string().starts_with("body is not valid JSON: "),
-        "{error}"
+        source.to_string().contains("line"),
+        "position missing: {source}"
     );
-    assert!(
-        error.to_string().contains("line"),
-        "position missing: {error}"
-    );
+    assert_eq!(error.message(), source.to_string());
+    assert!(std::error::Error::source(source).is_none());
 }
 
 #[test]
@@ -53,7 +56,7 @@ fn other_non_json_bodies_are_invalid_json() {
 
 #[test]
 fn json_that_is_not_an_object_says_what_it_is() {
-    let error = error_for(include_bytes!("../fixtures/edge/invalid/array-body.json"));
+    let error = error_for(&read_fixture("edge/invalid/array-body.json"));
     assert_eq!(
         error.to_string(),
         "body is not a JSON object: found an array"
@@ -75,14 +78,12 @@ fn json_that_is_not_an_object_says_what_it_is() {
 
 #[test]
 fn missing_envelope_field_is_named() {
-    let error = error_for(include_bytes!(
-        "../fixtures/edge/invalid/missing-event.json"
-    ));
+    let error = error_for(&read_fixture("edge/invalid/missing-event.json"));
     assert_eq!(error.to_string(), "envelope: missing field `event`");
     assert!(matches!(error, Error::InvalidEnvelope { .. }));
     for field in ["timestamp", "version", "data"] {
         let mut value: serde_json::Value =
-            serde_json::from_slice(include_bytes!("../fixtures/cover.paused.json")).expect("json");
+            serde_json::from_slice(&read_fixture("cover.paused.json")).expect("json");
         value.as_object_mut().expect("object").remove(field);
         let error = error_for(&serde_json::to_vec(&value).expect("json"));
         assert_eq!(
@@ -94,9 +95,7 @@ fn missing_envelope_field_is_named() {
 
 #[test]
 fn wrong_envelope_type_names_the_path() {
-    let error = error_for(include_bytes!(
-        "../fixtures/edge/invalid/timestamp-string.json"
-    ));
+    let error = error_for(&read_fixture("edge/invalid/timestamp-string.json"));
     assert_eq!(
         error.to_string(),
         r#"envelope: timestamp: invalid type: string "yesterday", expected i64"#
@@ -118,7 +117,7 @@ fn wrong_envelope_type_names_the_path() {
 
 #[test]
 fn wrong_type_deep_in_data_names_event_and_path() {
-    let body = include_bytes!("../fixtures/edge/invalid/data-wrong-type.json");
+    let body = &read_fixture("edge/invalid/data-wrong-type.json");
     let error = error_for(body);
     assert_eq!(
         error.to_string(),
@@ -131,13 +130,54 @@ fn wrong_type_deep_in_data_names_event_and_path() {
     let kept: serde_json::Value =
         serde_json::from_str(error.raw_data().expect("raw data")).expect("json");
     assert_eq!(kept, sent["data"]);
+    assert_eq!(
+        error.message(),
+        r#"invalid type: string "abc", expected a decimal"#
+    );
+}
+
+#[test]
+fn debug_of_an_error_never_prints_the_raw_data() {
+    let body = read_fixture("edge/invalid/missing-required.json");
+    let error = error_for(&body);
+    let raw = error.raw_data().expect("raw data");
+    assert!(
+        raw.contains("110-***-***789"),
+        "the fixture has an account number"
+    );
+    for debug in [format!("{error:?}"), format!("{error:#?}")] {
+        for personal in [
+            "110-***-***789",
+            "617-81-12345",
+            "jihoon.park@example.co.kr",
+            "박지훈",
+        ] {
+            assert!(!debug.contains(personal), "{debug}");
+        }
+        assert!(debug.contains("InvalidData"), "{debug}");
+        assert!(debug.contains("missing field `paymentId`"), "{debug}");
+        assert!(
+            debug.contains(&format!("<{} bytes, redacted>", raw.len())),
+            "{debug}"
+        );
+    }
+    match error {
+        Error::InvalidData {
+            event_name,
+            timestamp,
+            version,
+            ..
+        } => assert_eq!(
+            (event_name.as_str(), timestamp, version.as_str()),
+            ("payment.completed", 1795479623, "v1")
+        ),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
 fn missing_required_field_is_named() {
-    let error = error_for(include_bytes!(
-        "../fixtures/edge/invalid/missing-required.json"
-    ));
+    let error = error_for(&read_fixture("edge/invalid/missing-required.json"));
     assert_eq!(
         error.to_string(),
         "payment.completed: data: missing field `paymentId`"
@@ -147,7 +187,7 @@ fn missing_required_field_is_named() {
 
 #[test]
 fn bad_date_names_path_and_value() {
-    let error = error_for(include_bytes!("../fixtures/edge/invalid/bad-date.json"));
+    let error = error_for(&read_fixture("edge/invalid/bad-date.json"));
     assert_eq!(
         error.to_string(),
         r#"subscription.created: data.nextPaymentDate: invalid date-time "2026-13-45T99:00:00": no such date"#
@@ -156,9 +196,7 @@ fn bad_date_names_path_and_value() {
 
 #[test]
 fn enum_of_the_wrong_json_type_is_an_error() {
-    let error = error_for(include_bytes!(
-        "../fixtures/edge/invalid/bad-enum-type.json"
-    ));
+    let error = error_for(&read_fixture("edge/invalid/bad-enum-type.json"));
     assert_eq!(
         error.to_string(),
         "order.created: data.type: invalid type: integer `3`, expected OrderType as a string"
@@ -277,7 +315,7 @@ proptest! {
     /// Any JSON value in place of a data field gives a value or a path-naming error.
     #[test]
     fn arbitrary_values_in_fields_name_the_field(field in "(paidAmount|createdAt|type|items|shipping|id|code)", value in "(null|true|-1|1\\.5|\"x\"|\\[\\]|\\{\\}|\\[1\\])") {
-        let mut data: serde_json::Value = serde_json::from_slice(include_bytes!("../fixtures/order.created.json")).expect("json");
+        let mut data: serde_json::Value = serde_json::from_slice(&read_fixture("order.created.json")).expect("json");
         data["data"][&field] = serde_json::from_str(&value).expect("json");
         if let Err(error) = parse_webhook(&serde_json::to_vec(&data).expect("json")) {
             let path = error.path().unwrap_or_default().to_owned();

@@ -5,12 +5,14 @@
 use std::sync::Arc;
 
 use crate::support::http::{
-    assert_handler_failure_answers_500, assert_handles_every_event, assert_rejects_bad_requests,
-    client, send_signed, Reply, TEST_TIMEOUT,
+    assert_accepts_a_2500_item_order, assert_handler_failure_answers_500,
+    assert_handles_every_event, assert_rejects_bad_requests, client, send_signed, Reply,
+    TEST_TIMEOUT,
 };
 use crate::support::recorder::Recorder;
+use crate::support::servers::serve_actix;
 use crate::support::{event_of, fixture, not_json_body, now_unix};
-use actix_web::{test, web, App, HttpServer};
+use actix_web::{test, web, App};
 use steppay_webhook::actix::{webhook_resource, VerifiedWebhook};
 use steppay_webhook::{sign, WebhookVerifier, SIGNATURE_HEADER};
 
@@ -31,21 +33,12 @@ fn start_server() -> (Recorder, String, actix_web::dev::ServerHandle) {
     let recorder = Recorder::default();
     let handler = Arc::new(recorder.clone());
     let verifier = WebhookVerifier::new(SECRET);
-    let server = HttpServer::new(move || {
-        App::new().service(webhook_resource(PATH, verifier.clone(), handler.clone()))
-    })
-    .workers(2)
-    .disable_signals()
-    .shutdown_timeout(1)
-    .bind(("127.0.0.1", 0))
-    .expect("bind 127.0.0.1:0");
-    let addrs = server.addrs();
-    assert_eq!(addrs.len(), 1);
-    let addr = addrs[0];
-    assert!(addr.ip().is_loopback());
-    let server = server.run();
-    let handle = server.handle();
-    actix_web::rt::spawn(server);
+    let (addr, handle) = serve_actix(
+        move |config| {
+            config.service(webhook_resource(PATH, verifier.clone(), handler.clone()));
+        },
+        tracing::Span::none(),
+    );
     (recorder, format!("http://{addr}{PATH}"), handle)
 }
 
@@ -70,6 +63,9 @@ async fn resource_handles_every_event_and_rejects_bad_requests() {
 
         assert_handler_failure_answers_500(&client, &url, SECRET, &recorder).await;
         assert_eq!(recorder.calls(), 30);
+
+        // The resource's 8 MiB limit, not actix-web's 256 KiB default, applies.
+        assert_accepts_a_2500_item_order(&client, &url, SECRET, &recorder).await;
     })
     .await;
     handle.stop(true).await;

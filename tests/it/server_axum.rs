@@ -5,10 +5,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use crate::support::http::{
-    assert_handler_failure_answers_500, assert_handles_every_event, assert_rejects_bad_requests,
-    assert_rejects_wrong_secret, client, send_signed, Reply, TEST_TIMEOUT,
+    assert_accepts_a_2500_item_order, assert_handler_failure_answers_500,
+    assert_handles_every_event, assert_rejects_bad_requests, assert_rejects_wrong_secret, client,
+    send_signed, Reply, TEST_TIMEOUT,
 };
 use crate::support::recorder::Recorder;
+use crate::support::servers::serve_axum;
 use crate::support::{event_of, fixture, now_unix, unknown_event_body, UNKNOWN_EVENT};
 use axum::extract::FromRef;
 use axum::routing::post;
@@ -23,17 +25,8 @@ const MOUNT: &str = "/webhooks/steppay";
 // Helpers.
 // ---------------------------------------------------------------------------------------
 
-/// Serves `app` on an ephemeral 127.0.0.1 port; the task ends with the test's runtime.
 async fn serve(app: Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind 127.0.0.1:0");
-    let addr = listener.local_addr().expect("local addr");
-    assert!(addr.ip().is_loopback());
-    tokio::spawn(async move {
-        axum::serve(listener, app).await.expect("server");
-    });
-    addr
+    serve_axum(app, tracing::Span::none()).await
 }
 
 async fn post_signed(client: &reqwest::Client, url: &str, body: &[u8]) -> Reply {
@@ -78,6 +71,16 @@ async fn router_rejects_bad_requests_with_plain_text_reasons() {
         assert!(recorder.events().is_empty());
 
         assert_handler_failure_answers_500(&client, &url, SECRET, &recorder).await;
+    })
+    .await
+    .expect("test timed out");
+}
+
+#[tokio::test]
+async fn router_accepts_a_2500_item_order_under_the_default_limit() {
+    tokio::time::timeout(TEST_TIMEOUT, async {
+        let (recorder, url) = receiver().await;
+        assert_accepts_a_2500_item_order(&client(), &url, SECRET, &recorder).await;
     })
     .await
     .expect("test timed out");

@@ -5,9 +5,15 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
+use http::{HeaderMap, HeaderName, HeaderValue};
 use proptest::prelude::*;
 use serde::Deserialize;
-use steppay_webhook::{sign, Error, Event, SignatureError, WebhookVerifier, SIGNATURE_HEADER};
+use steppay_webhook::{
+    parse_webhook, receive, sign, Error, Event, Outcome, SignatureError, WebhookHandler,
+    WebhookRejection, WebhookVerifier, SIGNATURE_HEADER,
+};
+
+use crate::support::fixture;
 
 const SECRET: &str = "whsec_test_5f2b8c1d9e";
 const OTHER_SECRET: &str = "whsec_live_8a7c6e5d4f";
@@ -110,11 +116,6 @@ fn assert_malformed(result: Result<(), SignatureError>, header_desc: &str) {
         }
         other => panic!("{header_desc}: expected MalformedHeader, got {other:?}"),
     }
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -313,7 +314,7 @@ fn missing_signature() {
     ] {
         assert_eq!(
             verifier().verify_at(header, BODY, 1),
-            Err(SignatureError::MissingSignature),
+            Err(SignatureError::NoSignature),
             "header {header:?}"
         );
     }
@@ -535,7 +536,7 @@ fn verify_uses_the_system_clock() {
 
 #[test]
 fn rotation_accepts_either_secret_and_rejects_a_third() {
-    let v = WebhookVerifier::new(SECRET).with_secret(OTHER_SECRET);
+    let v = WebhookVerifier::new(SECRET).with_additional_secret(OTHER_SECRET);
     assert_eq!(v.verify_at(&sign(SECRET, T, BODY), BODY, T), Ok(()));
     assert_eq!(v.verify_at(&sign(OTHER_SECRET, T, BODY), BODY, T), Ok(()));
     assert_eq!(
@@ -543,7 +544,7 @@ fn rotation_accepts_either_secret_and_rejects_a_third() {
         Err(SignatureError::NoMatch)
     );
     // Order of configuration does not matter.
-    let reversed = WebhookVerifier::new(OTHER_SECRET).with_secret(SECRET);
+    let reversed = WebhookVerifier::new(OTHER_SECRET).with_additional_secret(SECRET);
     assert_eq!(reversed.verify_at(&sign(SECRET, T, BODY), BODY, T), Ok(()));
     // A single-key verifier rejects the other key.
     assert_eq!(
@@ -559,7 +560,9 @@ fn empty_secret_is_never_a_key() {
         WebhookVerifier::new("").verify_at(&empty_signed, BODY, T),
         Err(SignatureError::NoMatch)
     );
-    let v = WebhookVerifier::new("").with_secret(SECRET).with_secret("");
+    let v = WebhookVerifier::new("")
+        .with_additional_secret(SECRET)
+        .with_additional_secret("");
     assert_eq!(v.verify_at(&sign(SECRET, T, BODY), BODY, T), Ok(()));
     assert_eq!(
         v.verify_at(&empty_signed, BODY, T),
@@ -841,7 +844,7 @@ fn garbage_headers_never_panic_and_fail() {
         let bytes = pseudo_random_bytes(seed, (seed as usize * 37) % 600);
         headers.push(String::from_utf8_lossy(&bytes).into_owned());
     }
-    let v = WebhookVerifier::new(SECRET).with_secret(OTHER_SECRET);
+    let v = WebhookVerifier::new(SECRET).with_additional_secret(OTHER_SECRET);
     for header in &headers {
         let result = v.verify_at(header, BODY, 1);
         assert!(
@@ -849,8 +852,7 @@ fn garbage_headers_never_panic_and_fail() {
             "garbage header verified: {:?}",
             header.chars().take(80).collect::<String>()
         );
-        // Same for the verified parse, and with the clock check off.
-        assert!(v.parse_at(header, BODY, 1).is_err());
+        // Same with the clock check off.
         assert!(v
             .clone()
             .without_timestamp_check()
@@ -946,7 +948,7 @@ fn debug_does_not_reveal_secrets() {
     let first = "whsec_super_secret_value_123";
     let second = "회전용-두번째-비밀키";
     let v = WebhookVerifier::new(first)
-        .with_secret(second)
+        .with_additional_secret(second)
         .with_tolerance(secs(60));
     for debug in [
         format!("{v:?}"),
@@ -961,16 +963,15 @@ fn debug_does_not_reveal_secrets() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Verified parse
+// Verify, then parse
 // ---------------------------------------------------------------------------------------
 
 #[test]
-fn parse_at_returns_the_typed_webhook() {
-    let body = fixture("payment.completed.json");
+fn a_verified_body_parses_into_the_typed_webhook() {
+    let body = fixture("payment.completed");
     let header = sign(SECRET, T, &body);
-    let webhook = verifier()
-        .parse_at(&header, &body, T + 1)
-        .expect("signed fixture parses");
+    assert_eq!(verifier().verify_at(&header, &body, T + 1), Ok(()));
+    let webhook = parse_webhook(&body).expect("signed fixture parses");
     assert_eq!(webhook.event_name(), "payment.completed");
     assert_eq!(webhook.timestamp, 1_795_479_623);
     assert_eq!(webhook.version, "v1");
@@ -983,52 +984,48 @@ fn parse_at_returns_the_typed_webhook() {
     }
 }
 
-#[test]
-fn parse_at_rejects_a_bad_signature() {
-    let body = fixture("payment.completed.json");
-    let header = sign(OTHER_SECRET, T, &body);
-    let err = verifier()
-        .parse_at(&header, &body, T)
-        .expect_err("wrong key");
-    assert!(err.is_signature());
-    assert!(
-        matches!(err, Error::Signature(SignatureError::NoMatch)),
-        "{err:?}"
-    );
+/// Implements nothing: for `receive`, whose verify-then-parse order is checked here.
+struct Nothing;
+impl WebhookHandler for Nothing {
+    type Error = std::convert::Infallible;
 }
 
-#[test]
-fn parse_at_reports_signature_errors_before_parsing() {
-    // Invalid JSON with a bad signature: the signature error wins.
-    let garbage = b"not json at all";
-    let err = verifier()
-        .parse_at(&sign(OTHER_SECRET, T, garbage), garbage, T)
-        .expect_err("wrong key");
-    assert!(
-        matches!(err, Error::Signature(SignatureError::NoMatch)),
-        "{err:?}"
-    );
-
-    let err = verifier().parse_at("", garbage, T).expect_err("no header");
-    assert!(
-        matches!(err, Error::Signature(SignatureError::MissingHeader)),
-        "{err:?}"
-    );
-
-    // A stale but authentic delivery is a signature error too.
-    let err = verifier()
-        .parse_at(&sign(SECRET, T, BODY), BODY, T + 301)
-        .expect_err("stale");
-    match err {
-        Error::Signature(SignatureError::TimestampTooOld { age, tolerance }) => {
-            assert_eq!((age, tolerance), (secs(301), secs(300)));
+/// The rejection `receive` gives `body` with `header`, checked to come with `status`.
+#[track_caller]
+fn rejection(body: &[u8], header: &str, status: u16) -> WebhookRejection {
+    let v = verifier().without_timestamp_check();
+    match receive(body, Some(header), &v, &Nothing) {
+        Outcome::Rejected(rejection) => {
+            assert_eq!(rejection.status(), status, "{rejection}");
+            rejection
         }
-        other => panic!("expected TimestampTooOld, got {other:?}"),
+        other => panic!("expected a rejection, got {other:?}"),
     }
 }
 
 #[test]
-fn parse_at_reports_invalid_json_for_a_correctly_signed_body() {
+fn signature_errors_come_before_parsing() {
+    // Invalid JSON with a bad signature: the signature error wins.
+    let garbage = b"not json at all";
+    let cases = [
+        (sign(OTHER_SECRET, T, garbage), SignatureError::NoMatch, 401),
+        (String::new(), SignatureError::MissingHeader, 400),
+        ("   ".to_owned(), SignatureError::MissingHeader, 400),
+    ];
+    for (header, error, status) in cases {
+        match rejection(garbage, &header, status) {
+            WebhookRejection::Signature(got) => assert_eq!(got, error, "{header:?}"),
+            other => panic!("{header:?}: expected a signature rejection, got {other:?}"),
+        }
+    }
+
+    // A stale but authentic delivery is a signature error too.
+    let stale = verifier().verify_at(&sign(SECRET, T, BODY), BODY, T + 301);
+    assert_eq!(stale, too_old(301, 300));
+}
+
+#[test]
+fn a_correctly_signed_body_that_is_not_json_is_unreadable() {
     for body in [
         &b"not json at all"[..],
         b"{\"timestamp\":",
@@ -1036,15 +1033,80 @@ fn parse_at_reports_invalid_json_for_a_correctly_signed_body() {
         b"\xff\xfe",
     ] {
         let header = sign(SECRET, T, body);
-        let err = verifier()
-            .parse_at(&header, body, T)
-            .expect_err("invalid JSON");
-        assert!(!err.is_signature());
-        assert!(
-            matches!(err, Error::InvalidJson { .. }),
-            "body {body:?}: {err:?}"
+        assert_eq!(verifier().verify_at(&header, body, T), Ok(()));
+        match rejection(body, &header, 400) {
+            WebhookRejection::Unreadable(error @ Error::InvalidJson { .. }) => {
+                assert_eq!(error.to_string(), "body is not valid JSON");
+                let source = std::error::Error::source(&error).expect("the parser's error");
+                assert!(source.to_string().contains("line 1"), "{source}");
+            }
+            other => panic!("body {body:?}: {other:?}"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Verifying from a request's headers
+// ---------------------------------------------------------------------------------------
+
+fn headers(name: &str, value: &[u8]) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        HeaderName::from_bytes(name.as_bytes()).expect("header name"),
+        HeaderValue::from_bytes(value).expect("header value"),
+    );
+    headers.insert("content-type", HeaderValue::from_static("application/json"));
+    headers
+}
+
+#[test]
+fn verify_headers_finds_the_header_in_any_case() {
+    let header = sign(SECRET, T, BODY);
+    for name in [
+        "steppay-signature",
+        "Steppay-Signature",
+        "STEPPAY-SIGNATURE",
+    ] {
+        let map = headers(name, header.as_bytes());
+        assert_eq!(
+            verifier().verify_headers_at(&map, BODY, T),
+            Ok(()),
+            "{name}"
+        );
+        assert_eq!(
+            verifier().verify_headers_at(&map, b"{}", T),
+            Err(SignatureError::NoMatch),
+            "{name}"
         );
     }
+    // The system-clock variant reads the same header (the signature is stale by now).
+    let map = headers("steppay-signature", header.as_bytes());
+    assert!(matches!(
+        verifier().verify_headers(&map, BODY),
+        Err(SignatureError::TimestampTooOld { .. })
+    ));
+}
+
+#[test]
+fn verify_headers_without_the_header_is_missing_header() {
+    let header = sign(SECRET, T, BODY);
+    for map in [
+        HeaderMap::new(),
+        headers("x-steppay-signature", header.as_bytes()),
+        headers("steppay-signature", b""),
+    ] {
+        assert_eq!(
+            verifier().verify_headers_at(&map, BODY, T),
+            Err(SignatureError::MissingHeader),
+            "{map:?}"
+        );
+    }
+    // A value that is not UTF-8 does not verify (nor panic).
+    let map = headers(SIGNATURE_HEADER, b"timestamp=1795046400,key=\xff\xfe");
+    assert_eq!(
+        verifier().verify_headers_at(&map, BODY, T),
+        Err(SignatureError::NoMatch)
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1053,41 +1115,21 @@ fn parse_at_reports_invalid_json_for_a_correctly_signed_body() {
 
 #[test]
 fn every_fixture_round_trips_and_reserialized_json_does_not_verify() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .expect("tests/fixtures exists")
-        .map(|entry| entry.expect("readable directory entry").path())
-        .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "json"))
-        .collect();
-    paths.sort();
-    assert!(
-        paths.len() >= 27,
-        "expected at least 27 fixtures in {dir}, found {}",
-        paths.len()
-    );
-
+    let fixtures = crate::support::event_fixtures();
     let v = verifier();
     let mut reserialized_differs = 0;
-    for path in &paths {
-        let body = std::fs::read(path).expect("readable fixture");
-        let header = sign(SECRET, T, &body);
-        assert_eq!(
-            v.verify_at(&header, &body, T + 1),
-            Ok(()),
-            "{}",
-            path.display()
-        );
+    for (name, body) in &fixtures {
+        let header = sign(SECRET, T, body);
+        assert_eq!(v.verify_at(&header, body, T + 1), Ok(()), "{name}");
 
-        let value: serde_json::Value =
-            serde_json::from_slice(&body).expect("fixture is valid JSON");
+        let value: serde_json::Value = serde_json::from_slice(body).expect("fixture is valid JSON");
         let reserialized = serde_json::to_vec(&value).expect("serializable");
-        if reserialized != body {
+        if reserialized != *body {
             reserialized_differs += 1;
             assert_eq!(
                 v.verify_at(&header, &reserialized, T + 1),
                 Err(SignatureError::NoMatch),
-                "re-serialized {}",
-                path.display()
+                "re-serialized {name}"
             );
         }
     }

@@ -88,14 +88,11 @@ pub async fn assert_handles_every_event(
     assert_eq!(recorder.events(), expected);
     assert_eq!(recorder.calls(), 27);
 
-    // An unknown event type: 200, acknowledged after on_unknown saw the raw data.
+    // An unknown event type: 200, handled by on_unknown, which saw the raw data.
     let body = unknown_event_body();
     let reply = send_signed(client, url, secret, &body).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
-    assert_eq!(
-        reply.body,
-        format!("ignored unknown event type {UNKNOWN_EVENT}")
-    );
+    assert_eq!(reply.body, format!("handled {UNKNOWN_EVENT}"));
     let raw: Value = serde_json::from_slice(&body).expect("JSON");
     assert_eq!(
         recorder.unknown(),
@@ -245,4 +242,42 @@ pub async fn assert_handler_failure_answers_500(
         .map(|(event, _)| event.clone())
         .collect();
     assert_eq!(seen, ["payment.completed", "payment.failed"]);
+}
+
+/// An `order.created` body with 2,500 items (copies of the fixture's items, each with its
+/// own id), pretty-printed: larger than axum's own 2 MiB default body limit and actix-web's
+/// 256 KiB, smaller than the crate's `DEFAULT_BODY_LIMIT`.
+pub fn large_order_body() -> Vec<u8> {
+    let mut order: Value = serde_json::from_slice(&fixture("order.created")).expect("JSON");
+    let items = order["data"]["items"].as_array().expect("items").clone();
+    let many: Vec<Value> = (0..2500)
+        .map(|i| {
+            let mut item = items[i % items.len()].clone();
+            item["id"] = Value::from(9_000_000 + i);
+            item
+        })
+        .collect();
+    order["data"]["items"] = Value::Array(many);
+    let body = serde_json::to_vec_pretty(&order).expect("JSON");
+    assert!(body.len() > 2 * 1024 * 1024, "{} bytes", body.len());
+    assert!(body.len() < steppay_webhook::DEFAULT_BODY_LIMIT);
+    body
+}
+
+/// POSTs [`large_order_body`] signed with `secret`: handled, all 2,500 items seen.
+pub async fn assert_accepts_a_2500_item_order(
+    client: &reqwest::Client,
+    url: &str,
+    secret: &str,
+    recorder: &Recorder,
+) {
+    let body = large_order_body();
+    let reply = send_signed(client, url, secret, &body).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.body, "handled order.created");
+    let events = recorder.events();
+    let Some((_, steppay_webhook::Event::OrderCreated(order))) = events.last() else {
+        panic!("no order.created recorded: {events:?}");
+    };
+    assert_eq!(order.items.len(), 2500);
 }

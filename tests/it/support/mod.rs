@@ -3,7 +3,10 @@
 
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 pub mod http;
+pub mod logs;
 pub mod recorder;
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+pub mod servers;
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -16,6 +19,13 @@ pub const UNKNOWN_EVENT: &str = "subscription.renewal_reminded";
 /// `tests/fixtures`, whatever the working directory.
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The bytes of one fixture file, by its path relative to `tests/fixtures`
+/// (`edge/invalid/missing-required.json`).
+pub fn read_fixture(path: &str) -> Vec<u8> {
+    let path = fixtures_dir().join(path);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
 /// Every `*.json` file directly in `dir` (relative to `tests/fixtures`), sorted by name,
@@ -61,33 +71,82 @@ pub fn all_valid_fixtures() -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// Every body in `edge/invalid` (the `*.json` files and `not-json.txt`), as
+/// (`edge/invalid/<file name>`, bytes).
+pub fn invalid_fixtures() -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = json_files("edge/invalid")
+        .into_iter()
+        .map(|(name, bytes)| (format!("edge/invalid/{name}"), bytes))
+        .collect();
+    assert!(!files.is_empty(), "no fixtures in edge/invalid");
+    files.push(("edge/invalid/not-json.txt".to_owned(), not_json_body()));
+    files
+}
+
+/// StepPay's own webhook v1 bodies in `legacy/` (see its PROVENANCE.md), as
+/// (file name, bytes): `steppay-devdocs-webhook-v1-{order,self-payment,subscription}.json`.
+pub fn legacy_fixtures() -> Vec<(String, Vec<u8>)> {
+    let files = json_files("legacy");
+    let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "steppay-devdocs-webhook-v1-order.json",
+            "steppay-devdocs-webhook-v1-self-payment.json",
+            "steppay-devdocs-webhook-v1-subscription.json",
+        ]
+    );
+    files
+}
+
+/// One of StepPay's v1 bodies by kind: `order`, `self-payment` or `subscription`.
+pub fn legacy_fixture(kind: &str) -> Vec<u8> {
+    legacy_fixtures()
+        .into_iter()
+        .find(|(name, _)| *name == format!("steppay-devdocs-webhook-v1-{kind}.json"))
+        .unwrap_or_else(|| panic!("no v1 fixture {kind}"))
+        .1
+}
+
 /// The realistic body of one event type, by its wire name (`payment.completed`).
 pub fn fixture(event: &str) -> Vec<u8> {
-    event_fixtures()
-        .into_iter()
-        .find(|(name, _)| *name == format!("{event}.json"))
-        .unwrap_or_else(|| panic!("no fixture for {event}"))
-        .1
+    let body = read_fixture(&format!("{event}.json"));
+    assert_eq!(event_of(&body), event);
+    body
 }
 
 /// `edge/unknown-event.json`: a well-formed body of the event type [`UNKNOWN_EVENT`].
 pub fn unknown_event_body() -> Vec<u8> {
-    let body = json_files("edge")
-        .into_iter()
-        .find(|(name, _)| name == "unknown-event.json")
-        .expect("edge/unknown-event.json")
-        .1;
+    let body = read_fixture("edge/unknown-event.json");
     assert_eq!(event_of(&body), UNKNOWN_EVENT);
     body
 }
 
 /// `edge/invalid/not-json.txt`, checked not to be JSON.
 pub fn not_json_body() -> Vec<u8> {
-    let path = fixtures_dir().join("edge/invalid/not-json.txt");
-    let body = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let body = read_fixture("edge/invalid/not-json.txt");
     assert!(serde_json::from_slice::<Value>(&body).is_err());
     body
 }
+
+/// `edge/invalid/missing-required.json`: an authentic-looking `payment.completed` whose
+/// `data` lacks `paymentId` (so the crate cannot read it), with a NiceCms account.
+pub fn unreadable_body() -> Vec<u8> {
+    let body = read_fixture("edge/invalid/missing-required.json");
+    assert_eq!(event_of(&body), "payment.completed");
+    assert!(String::from_utf8_lossy(&body).contains(NICE_CMS_ACCOUNT));
+    body
+}
+
+/// Personal data in the `payment.*` fixtures and [`unreadable_body`] that must never reach
+/// a log: the NiceCms account number and registration number, the payer's e-mail and phone.
+pub const NICE_CMS_ACCOUNT: &str = "110-***-***789";
+pub const PERSONAL_DATA: [&str; 4] = [
+    NICE_CMS_ACCOUNT,
+    "617-81-12345",
+    "jihoon.park@example.co.kr",
+    "010-4567-8901",
+];
 
 /// The `event` field of a JSON body, read with serde_json only.
 pub fn event_of(body: &[u8]) -> String {

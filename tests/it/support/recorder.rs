@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde_json::Value;
 use steppay_webhook::{
     AsyncWebhookHandler, Cover, Customer, Event, Invoice, Order, Payment, Price, Product,
-    Subscription, Usage, WebhookHandler, WebhookMeta,
+    Subscription, UnreadableData, Usage, WebhookHandler, WebhookMeta,
 };
 
 /// The error of a handler call made to fail with [`Recorder::fail_on`].
@@ -69,17 +69,18 @@ key_values! {
 pub struct Record {
     /// The handler method that ran (`on_payment_completed`, `on_unknown`).
     pub method: &'static str,
-    /// `meta.event`.
+    /// `meta.event_name`.
     pub event: String,
     /// `meta.timestamp`.
     pub timestamp: i64,
     /// `meta.version`.
     pub version: String,
-    /// The payload's [`KeyValue`]; empty for `on_unknown`.
+    /// The payload's [`KeyValue`]; empty for `on_unknown`, `path: message` for
+    /// `on_unreadable`.
     pub key: String,
     /// The typed payload as the handler saw it, rebuilt into an `Event`.
     pub typed: Option<Event>,
-    /// The raw data, for `on_unknown`.
+    /// The raw data, for `on_unknown` and `on_unreadable`.
     pub raw: Option<Value>,
 }
 
@@ -87,7 +88,7 @@ impl Record {
     fn typed(method: &'static str, meta: WebhookMeta<'_>, key: String, typed: Event) -> Self {
         Record {
             method,
-            event: meta.event.to_owned(),
+            event: meta.event_name.to_owned(),
             timestamp: meta.timestamp,
             version: meta.version.to_owned(),
             key,
@@ -99,12 +100,24 @@ impl Record {
     fn unknown(meta: WebhookMeta<'_>, data: &Value) -> Self {
         Record {
             method: "on_unknown",
-            event: meta.event.to_owned(),
+            event: meta.event_name.to_owned(),
             timestamp: meta.timestamp,
             version: meta.version.to_owned(),
             key: String::new(),
             typed: None,
             raw: Some(data.clone()),
+        }
+    }
+
+    fn unreadable(meta: WebhookMeta<'_>, data: &UnreadableData<'_>) -> Self {
+        Record {
+            method: "on_unreadable",
+            event: meta.event_name.to_owned(),
+            timestamp: meta.timestamp,
+            version: meta.version.to_owned(),
+            key: format!("{}: {}", data.path(), data.message()),
+            typed: None,
+            raw: Some(serde_json::from_str(data.raw_data()).expect("raw data is JSON")),
         }
     }
 }
@@ -154,6 +167,7 @@ impl Recorder {
     pub fn unknown(&self) -> Vec<(String, Value)> {
         self.records()
             .into_iter()
+            .filter(|r| r.method == "on_unknown")
             .filter_map(|r| r.raw.map(|raw| (r.event, raw)))
             .collect()
     }
@@ -226,6 +240,10 @@ macro_rules! recorder_methods {
             fn on_unknown(&self, meta: WebhookMeta<'_>, data: &Value) -> Result<(), String> {
                 self.finish(Record::unknown(meta, data))
             }
+
+            fn on_unreadable(&self, meta: WebhookMeta<'_>, data: &UnreadableData<'_>) -> Result<(), String> {
+                self.finish(Record::unreadable(meta, data))
+            }
         }
 
         impl AsyncWebhookHandler for Recorder {
@@ -241,6 +259,10 @@ macro_rules! recorder_methods {
 
             async fn on_unknown(&self, meta: WebhookMeta<'_>, data: &Value) -> Result<(), String> {
                 self.finish_async(Record::unknown(meta, data)).await
+            }
+
+            async fn on_unreadable(&self, meta: WebhookMeta<'_>, data: &UnreadableData<'_>) -> Result<(), String> {
+                self.finish_async(Record::unreadable(meta, data)).await
             }
         }
     };
