@@ -15,7 +15,8 @@
 //! ```
 //!
 //! Replays are picked up by the running receivers' workers (within their poll interval);
-//! this tool never runs a handler itself. Bodies hold personal data: `show` prints one only
+//! this tool never runs a handler itself. Everything it does is public API
+//! (`inbox::connect`, `inbox::Deliveries`), so a tool of your own can do the same. Bodies hold personal data: `show` prints one only
 //! when asked with `--body`.
 
 use std::process::ExitCode;
@@ -199,7 +200,7 @@ async fn replay(deliveries: &Deliveries, what: &str) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
         println!(
-            "requeued {}; still unreadable {}",
+            "requeued {} (of which this version still cannot read {})",
             summary.requeued, summary.still_unreadable
         );
         return Ok(());
@@ -209,7 +210,10 @@ async fn replay(deliveries: &Deliveries, what: &str) -> Result<(), String> {
         .map_err(|_| format!("replay takes an id, --dead or --unreadable, not {what}"))?;
     match deliveries.replay(id).await.map_err(|e| e.to_string())? {
         Replay::Requeued => println!("delivery {id} is pending again"),
-        Replay::StillUnreadable { error } => println!("delivery {id} is still unreadable: {error}"),
+        Replay::RequeuedUnreadable { error } => println!(
+            "delivery {id} is pending again; this version still cannot read it ({error}): \
+             the handler's on_unreadable gets it again"
+        ),
         Replay::AlreadyPending => println!("delivery {id} is pending already"),
         Replay::NotFound => return Err(format!("no delivery {id}")),
         other => println!("delivery {id}: {other:?}"),

@@ -76,8 +76,11 @@ impl State {
         })
     }
 
-    fn claimable(&self, d: &Delivery, now: DateTime<Utc>) -> bool {
-        if d.status != DeliveryStatus::Pending || d.next_attempt_at.is_some_and(|at| at > now) {
+    /// Whether `d` can be leased now; `only` (it is the one delivery asked for) lets it be
+    /// leased before it is due.
+    fn claimable(&self, d: &Delivery, now: DateTime<Utc>, only: bool) -> bool {
+        let due = only || d.next_attempt_at.is_none_or(|at| at <= now);
+        if d.status != DeliveryStatus::Pending || !due {
             return false;
         }
         match &d.resource {
@@ -109,7 +112,8 @@ impl InboxStore for MemoryStore {
         if let Some(resource) = &new.resource {
             state.resources.entry(resource.clone()).or_default();
         }
-        let next_attempt_at = (new.status == DeliveryStatus::Pending).then_some(new.received_at);
+        let next_attempt_at = (new.status == DeliveryStatus::Pending)
+            .then(|| new.next_attempt_at.unwrap_or(new.received_at));
         let delivery = Delivery {
             id,
             fingerprint: new.fingerprint.clone(),
@@ -147,13 +151,19 @@ impl InboxStore for MemoryStore {
             .deliveries
             .values()
             .filter(|s| request.only.is_none_or(|only| only == s.delivery.id))
-            .filter(|s| state.claimable(&s.delivery, now))
+            .filter(|s| state.claimable(&s.delivery, now, request.only.is_some()))
             .map(|s| (s.delivery.next_attempt_at, s.delivery.id))
             .collect();
         due.sort();
         let mut claimed = Vec::new();
         for (_, id) in due.into_iter().take(request.limit as usize) {
-            let resource = state.deliveries[&id].delivery.resource.clone();
+            let Some(resource) = state
+                .deliveries
+                .get(&id)
+                .map(|s| s.delivery.resource.clone())
+            else {
+                continue;
+            };
             let applied_as_of = match &resource {
                 Some(resource) => {
                     let r = state.resources.entry(resource.clone()).or_default();
@@ -286,14 +296,12 @@ impl InboxStore for MemoryStore {
         }
         d.replays += 1;
         if let Some(class) = reclassified {
-            if let Some(error) = class.error {
-                d.status = DeliveryStatus::Unreadable;
-                d.last_error = Some(error);
-                return ready(Some(DeliveryStatus::Unreadable));
-            }
             d.event_name = class.event_name;
             d.resource = class.resource;
             d.as_of = class.as_of;
+            if class.error.is_some() {
+                d.last_error = class.error;
+            }
         }
         d.status = DeliveryStatus::Pending;
         d.attempts = 0;

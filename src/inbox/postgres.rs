@@ -188,7 +188,8 @@ impl PostgresStore {
     async fn insert_now(&self, new: NewDelivery) -> Result<Inserted, StoreError> {
         let op = "insert";
         let mut tx = self.begin(op).await?;
-        let next_attempt_at = (new.status == DeliveryStatus::Pending).then_some(new.received_at);
+        let next_attempt_at = (new.status == DeliveryStatus::Pending)
+            .then(|| new.next_attempt_at.unwrap_or(new.received_at));
         let (kind, rid) = resource_columns(new.resource.as_ref());
         if let (Some(kind), Some(rid)) = (&kind, &rid) {
             // Does not wait for a claim that holds the row: the row exists, nothing to do.
@@ -260,7 +261,7 @@ impl PostgresStore {
             "SELECT d.id AS id, r.applied_as_of AS applied_as_of, r.kind AS kind, r.id AS rid \
              FROM steppay_inbox_deliveries d \
              JOIN steppay_inbox_resources r ON r.kind = d.resource_kind AND r.id = d.resource_id \
-             WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
+             WHERE d.status = 'pending' AND (d.next_attempt_at <= $1 OR d.id = $3) \
                AND (r.locked_until IS NULL OR r.locked_until <= $1) \
                AND ($3::BIGINT IS NULL OR d.id = $3) \
                AND NOT EXISTS (SELECT 1 FROM steppay_inbox_deliveries e \
@@ -305,7 +306,8 @@ impl PostgresStore {
         if room > 0 {
             let loose: Vec<i64> = sqlx::query_scalar(
                 "SELECT id FROM steppay_inbox_deliveries \
-                 WHERE status = 'pending' AND resource_kind IS NULL AND next_attempt_at <= $1 \
+                 WHERE status = 'pending' AND resource_kind IS NULL \
+                   AND (next_attempt_at <= $1 OR id = $3) \
                    AND (locked_until IS NULL OR locked_until <= $1) \
                    AND ($3::BIGINT IS NULL OR id = $3) \
                  ORDER BY next_attempt_at, id LIMIT $2 \
@@ -431,19 +433,6 @@ impl PostgresStore {
             Some(_) => {}
         }
         if let Some(class) = &reclassified {
-            if let Some(error) = &class.error {
-                sqlx::query(
-                    "UPDATE steppay_inbox_deliveries SET status = 'unreadable', \
-                     last_error = $2, replays = replays + 1 WHERE id = $1",
-                )
-                .bind(id.0)
-                .bind(error)
-                .execute(&mut *tx)
-                .await
-                .map_err(db(op))?;
-                tx.commit().await.map_err(db(op))?;
-                return Ok(Some(DeliveryStatus::Unreadable));
-            }
             let (kind, rid) = resource_columns(class.resource.as_ref());
             if let (Some(kind), Some(rid)) = (&kind, &rid) {
                 sqlx::query(
@@ -458,13 +447,14 @@ impl PostgresStore {
             }
             sqlx::query(
                 "UPDATE steppay_inbox_deliveries SET event_name = $2, resource_kind = $3, \
-                 resource_id = $4, as_of = $5 WHERE id = $1",
+                 resource_id = $4, as_of = $5, last_error = COALESCE($6, last_error) WHERE id = $1",
             )
             .bind(id.0)
             .bind(&class.event_name)
             .bind(&kind)
             .bind(&rid)
             .bind(class.as_of)
+            .bind(&class.error)
             .execute(&mut *tx)
             .await
             .map_err(db(op))?;

@@ -176,8 +176,13 @@ pub struct NewDelivery {
     pub is_test: Option<bool>,
     /// See [`Delivery::signature_timestamp`].
     pub signature_timestamp: i64,
-    /// See [`Delivery::received_at`]; also the first attempt's due time.
+    /// See [`Delivery::received_at`].
     pub received_at: DateTime<Utc>,
+    /// When a pending delivery is first due (`None`: at `received_at`). Inline processing
+    /// holds a new delivery for its request a moment, so that a worker does not take it
+    /// first; a claim for that one delivery ([`ClaimRequest::only`](crate::inbox::ClaimRequest::only))
+    /// takes it before it is due.
+    pub next_attempt_at: Option<DateTime<Utc>>,
     /// See [`Delivery::resource`].
     pub resource: Option<Resource>,
     /// See [`Delivery::as_of`].
@@ -192,8 +197,8 @@ pub struct NewDelivery {
 
 impl NewDelivery {
     /// A pending delivery of `body` received at `received_at`, with no event name, resource
-    /// or as-of time yet (set the public fields). [`Inbox::accept`](crate::inbox::Inbox::accept)
-    /// builds these itself; this is for testing a store of your own.
+    /// or as-of time yet (set the public fields). The inbox builds these itself when it
+    /// receives a delivery; this is for testing a store of your own.
     pub fn pending(fingerprint: String, body: Vec<u8>, received_at: DateTime<Utc>) -> Self {
         Self {
             fingerprint,
@@ -201,6 +206,7 @@ impl NewDelivery {
             is_test: None,
             signature_timestamp: received_at.timestamp(),
             received_at,
+            next_attempt_at: None,
             resource: None,
             as_of: None,
             status: DeliveryStatus::Pending,
@@ -260,7 +266,7 @@ impl Classification {
         }
     }
 
-    fn of_error(body: &[u8], error: &Error) -> Self {
+    pub(crate) fn of_error(body: &[u8], error: &Error) -> Self {
         let event_name = error
             .event_name()
             .map(str::to_owned)

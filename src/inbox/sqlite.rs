@@ -32,13 +32,30 @@ macro_rules! columns {
     };
 }
 
+/// How hard SQLite works to keep what it has written: its `synchronous` setting, in WAL mode.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SqliteDurability {
+    /// `synchronous = FULL` (the default): every commit reaches the disk before the
+    /// delivery is acknowledged, so an acknowledged delivery survives a power cut or an
+    /// operating-system crash.
+    #[default]
+    Full,
+    /// `synchronous = NORMAL`: commits reach the operating system at once and the disk at
+    /// each WAL checkpoint. An acknowledged delivery survives a crash of the receiver process,
+    /// but the last ones before a power cut or an operating-system crash may be lost (the
+    /// database stays consistent). Faster; see the README's figures.
+    Normal,
+}
+
 /// An [`InboxStore`] in an embedded SQLite file: the inbox of a single receiver, with no
 /// database server to run.
 ///
 /// [`SqliteStore::open`] creates the file if needed, turns on WAL (readers never wait for
 /// the writer), waits up to 5 s for a busy database instead of failing, and uses
-/// `synchronous = FULL` so that a delivery acknowledged with 200 survives a power cut. The
-/// schema is created by the migrations the crate ships (tracked in the table
+/// `synchronous = FULL` so that a delivery acknowledged with 200 survives a power cut
+/// ([`SqliteStore::open_with`] chooses [`SqliteDurability::Normal`] instead). The schema is
+/// created by the migrations the crate ships (tracked in the table
 /// `steppay_inbox_migrations`, so the file may also hold your own tables).
 ///
 /// Several processes may open the same file (claims run in `BEGIN IMMEDIATE` transactions,
@@ -58,7 +75,32 @@ impl SqliteStore {
     ///
     /// When the file cannot be opened or created, or the migrations fail.
     pub async fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
-        Self::connect_with(Self::options(path)).await
+        Self::open_with(path, SqliteDurability::Full).await
+    }
+
+    /// [`SqliteStore::open`] with the given durability.
+    ///
+    /// ```no_run
+    /// use steppay_webhook::inbox::{SqliteDurability, SqliteStore};
+    ///
+    /// # async fn run() -> Result<(), steppay_webhook::inbox::StoreError> {
+    /// // Survives a crash of the process, not a power cut: see SqliteDurability::Normal.
+    /// let store = SqliteStore::open_with("steppay-inbox.sqlite", SqliteDurability::Normal).await?;
+    /// # let _ = store; Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be opened or created, or the migrations fail.
+    pub async fn open_with(
+        path: impl AsRef<Path>,
+        durability: SqliteDurability,
+    ) -> Result<Self, StoreError> {
+        let synchronous = match durability {
+            SqliteDurability::Full => SqliteSynchronous::Full,
+            SqliteDurability::Normal => SqliteSynchronous::Normal,
+        };
+        Self::connect_with(Self::options(path).synchronous(synchronous)).await
     }
 
     /// The connection options [`SqliteStore::open`] uses; change them and pass them to
@@ -166,8 +208,8 @@ impl SqliteStore {
     async fn insert_now(&self, new: NewDelivery) -> Result<Inserted, StoreError> {
         let op = "insert";
         let mut tx = self.begin(op).await?;
-        let next_attempt_at =
-            (new.status == DeliveryStatus::Pending).then(|| micros(new.received_at));
+        let next_attempt_at = (new.status == DeliveryStatus::Pending)
+            .then(|| micros(new.next_attempt_at.unwrap_or(new.received_at)));
         let (kind, rid) = match &new.resource {
             Some(r) => (Some(r.kind.as_str().to_owned()), Some(r.id.clone())),
             None => (None, None),
@@ -246,7 +288,7 @@ impl SqliteStore {
             "SELECT d.id AS id, r.applied_as_of AS applied_as_of, r.kind AS kind, r.id AS rid \
              FROM steppay_inbox_deliveries d \
              JOIN steppay_inbox_resources r ON r.kind = d.resource_kind AND r.id = d.resource_id \
-             WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 \
+             WHERE d.status = 'pending' AND (d.next_attempt_at <= ?1 OR d.id = ?3) \
                AND (r.locked_until IS NULL OR r.locked_until <= ?1) \
                AND (?3 IS NULL OR d.id = ?3) \
                AND NOT EXISTS (SELECT 1 FROM steppay_inbox_deliveries e \
@@ -283,7 +325,8 @@ impl SqliteStore {
         if room > 0 {
             let loose: Vec<i64> = sqlx::query_scalar(
                 "SELECT id FROM steppay_inbox_deliveries \
-                 WHERE status = 'pending' AND resource_kind IS NULL AND next_attempt_at <= ?1 \
+                 WHERE status = 'pending' AND resource_kind IS NULL \
+                   AND (next_attempt_at <= ?1 OR id = ?3) \
                    AND (locked_until IS NULL OR locked_until <= ?1) AND (?3 IS NULL OR id = ?3) \
                  ORDER BY next_attempt_at, id LIMIT ?2",
             )
@@ -402,32 +445,20 @@ impl SqliteStore {
             Some(_) => {}
         }
         if let Some(class) = &reclassified {
-            if let Some(error) = &class.error {
-                sqlx::query(
-                    "UPDATE steppay_inbox_deliveries SET status = 'unreadable', \
-                     last_error = ?2, replays = replays + 1 WHERE id = ?1",
-                )
-                .bind(id.0)
-                .bind(error)
-                .execute(&mut *tx)
-                .await
-                .map_err(db(op))?;
-                tx.commit().await.map_err(db(op))?;
-                return Ok(Some(DeliveryStatus::Unreadable));
-            }
             let (kind, rid) = match &class.resource {
                 Some(r) => (Some(r.kind.as_str().to_owned()), Some(r.id.clone())),
                 None => (None, None),
             };
             sqlx::query(
                 "UPDATE steppay_inbox_deliveries SET event_name = ?2, resource_kind = ?3, \
-                 resource_id = ?4, as_of = ?5 WHERE id = ?1",
+                 resource_id = ?4, as_of = ?5, last_error = COALESCE(?6, last_error) WHERE id = ?1",
             )
             .bind(id.0)
             .bind(&class.event_name)
             .bind(&kind)
             .bind(&rid)
             .bind(opt_micros(class.as_of))
+            .bind(&class.error)
             .execute(&mut *tx)
             .await
             .map_err(db(op))?;

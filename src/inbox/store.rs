@@ -90,7 +90,8 @@ pub struct ClaimRequest {
     pub token: i64,
     /// At most this many deliveries.
     pub limit: u32,
-    /// Only this delivery (inline processing of a delivery just stored).
+    /// Only this delivery (inline processing of a delivery just stored), even if it is not
+    /// due yet ([`NewDelivery::next_attempt_at`](super::NewDelivery::next_attempt_at)).
     pub only: Option<DeliveryId>,
 }
 
@@ -235,7 +236,8 @@ impl DeliveryFilter {
 ///   *head* of each resource's queue: the pending delivery with the smallest `(as_of, id)` of
 ///   its resource, and only when no lease on that resource is running. Deliveries without a
 ///   resource are leased one by one. Only due deliveries (`next_attempt_at <= now`) are
-///   leased; a lease that ended (`locked_until <= now`) counts as no lease: its holder died.
+///   leased, except the one a request names ([`ClaimRequest::only`]); a lease that ended
+///   (`locked_until <= now`) counts as no lease: its holder died.
 ///   Claiming is atomic: two concurrent claims never lease the same resource or delivery.
 /// - **Fenced finishing.** `finish` applies only while the lease's token still holds the
 ///   delivery (and its resource); otherwise it changes nothing and returns `false`.
@@ -266,10 +268,11 @@ pub trait InboxStore: Send + Sync + 'static {
     fn list<'a>(&'a self, filter: &'a DeliveryFilter) -> StoreFuture<'a, Vec<Delivery>>;
 
     /// Makes a delivery that is not pending pending again, due at `now`, with `attempts`
-    /// reset to 0 and `replays` counted. With `reclassified`, first replaces the fields that
-    /// depend on the parser (event name, resource, as-of) and, when it carries an error, leaves
-    /// the delivery `unreadable` with that error instead. Returns the delivery's status
-    /// afterwards, or `None` when no such delivery exists or it is pending.
+    /// reset to 0 and `replays` counted. With `reclassified`, also replaces the fields that
+    /// depend on the parser (event name, resource, as-of) and, when it carries a parse error,
+    /// records it as the last error. Returns the delivery's status afterwards
+    /// ([`DeliveryStatus::Pending`]), or `None` when no such delivery exists or it is pending
+    /// already.
     fn requeue(
         &self,
         id: DeliveryId,

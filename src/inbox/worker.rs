@@ -1,13 +1,16 @@
 //! The background worker: claims due deliveries and processes them, a few at a time.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use chrono::Utc;
 use tokio::sync::Notify;
 use tokio::task::{JoinHandle, JoinSet};
+use tracing::Instrument as _;
 
-use super::{DeliveryId, Inbox, InboxHandler};
+use super::process::Processor;
+use super::{DeliveryId, Inbox};
 
 /// A running worker ([`Inbox::spawn_worker`]).
 ///
@@ -38,13 +41,31 @@ impl WorkerHandle {
     }
 }
 
-pub(super) fn spawn<H: InboxHandler>(inbox: Inbox<H>) -> WorkerHandle {
+pub(super) fn spawn(inbox: Inbox, processor: Arc<dyn Processor>) -> WorkerHandle {
     let stop = Arc::new(Notify::new());
-    let task = tokio::spawn(run(inbox, Arc::clone(&stop)));
+    let running = Running::start(Arc::clone(&inbox.shared.workers));
+    let task = tokio::spawn(run(inbox, processor, Arc::clone(&stop), running).in_current_span());
     WorkerHandle { task, stop }
 }
 
-async fn run<H: InboxHandler>(inbox: Inbox<H>, stop: Arc<Notify>) {
+/// Counts a running worker for as long as it lives (an aborted worker's future is dropped,
+/// which ends the count too).
+struct Running(Arc<AtomicUsize>);
+
+impl Running {
+    fn start(workers: Arc<AtomicUsize>) -> Self {
+        workers.fetch_add(1, Ordering::Relaxed);
+        Self(workers)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+async fn run(inbox: Inbox, processor: Arc<dyn Processor>, stop: Arc<Notify>, _running: Running) {
     let config = inbox.shared.config.clone();
     let wake = Arc::clone(&inbox.shared.wake);
     // Each delivery runs in a task of this set; aborting the worker drops the set, which
@@ -58,23 +79,27 @@ async fn run<H: InboxHandler>(inbox: Inbox<H>, stop: Arc<Notify>) {
         while let Some(joined) = tasks.try_join_next_with_id() {
             reap(&inbox, &mut running, joined).await;
         }
-        let free = config.concurrency.saturating_sub(tasks.len() as u32);
+        let in_flight = u32::try_from(tasks.len()).unwrap_or(u32::MAX);
+        let free = config.concurrency.saturating_sub(in_flight);
         let mut full_batch = false;
         if !stopping && free > 0 {
             let request = inbox.claim_request(Utc::now(), free);
             match inbox.shared.store.claim(request).await {
                 Ok(claimed) => {
-                    full_batch = claimed.len() as u32 == free;
+                    full_batch = u32::try_from(claimed.len()).is_ok_and(|n| n == free);
                     for claimed in claimed {
                         let key = (
                             claimed.delivery.id,
                             request.token,
                             claimed.delivery.attempts,
                         );
-                        let inbox = inbox.clone();
-                        let handle = tasks.spawn(async move {
-                            inbox.process(claimed, request.token).await;
-                        });
+                        let processing = processor.process(inbox.clone(), claimed, request.token);
+                        let handle = tasks.spawn(
+                            async move {
+                                processing.await;
+                            }
+                            .in_current_span(),
+                        );
                         running.insert(handle.id(), key);
                     }
                 }
@@ -86,7 +111,7 @@ async fn run<H: InboxHandler>(inbox: Inbox<H>, stop: Arc<Notify>) {
         if stopping && tasks.is_empty() {
             break;
         }
-        if full_batch && (tasks.len() as u32) < config.concurrency {
+        if full_batch && u32::try_from(tasks.len()).is_ok_and(|n| n < config.concurrency) {
             continue;
         }
         tokio::select! {
@@ -101,8 +126,8 @@ async fn run<H: InboxHandler>(inbox: Inbox<H>, stop: Arc<Notify>) {
     tracing::debug!("inbox: worker stopped");
 }
 
-async fn reap<H: InboxHandler>(
-    inbox: &Inbox<H>,
+async fn reap(
+    inbox: &Inbox,
     running: &mut HashMap<tokio::task::Id, (DeliveryId, i64, u32)>,
     joined: Result<(tokio::task::Id, ()), tokio::task::JoinError>,
 ) {

@@ -5,14 +5,21 @@
 //! each test works in a schema of its own, so tests run in parallel. Without the variable the
 //! PostgreSQL tests say "skipped" and return, unless `CI` is set: then they fail.
 //!
-//! "Receiver processes" are real OS processes: the test binary runs itself again
-//! (`child_receiver`, selected with `--exact` and configured through
-//! `STEPPAY_INBOX_CHILD`), serving an axum route that calls `Inbox::accept`, with its own pool
-//! and worker. The handler used everywhere ([`Recorder`]) records each call in the same
-//! database (`test_calls`) and applies the delivery's state naively (`test_state`: the last
+//! Receivers are the crate's ready receivers, `axum::router` and `actix::resource`, given an
+//! inbox (`WebhookReceiver::with_inbox`). "Receiver processes" are real OS processes: the
+//! test binary runs itself again (`child_receiver`, selected with `--exact` and configured
+//! through `STEPPAY_INBOX_CHILD`), serving one of them with its own pool and worker. The
+//! handler used everywhere ([`Recorder`], an ordinary `AsyncWebhookHandler`) records each
+//! call in the same database (`test_calls`, with what `WebhookMeta` told it: delivery id,
+//! attempt, replay, stale) and applies the delivery's state naively (`test_state`: the last
 //! applied delivery per resource wins), so the assertions see what really happened, across
 //! processes and crashes.
-#![cfg(all(feature = "sqlite", feature = "postgres"))]
+#![cfg(all(
+    feature = "sqlite",
+    feature = "postgres",
+    feature = "axum",
+    feature = "actix-web"
+))]
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Write};
@@ -21,20 +28,21 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::Router;
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
 use steppay_webhook::inbox::{
-    fingerprint, ClaimRequest, Completion, DeliveryContext, DeliveryFilter, DeliveryId,
-    DeliveryStatus, Inbox, InboxConfig, InboxHandler, InboxStore, Inserted, MemoryStore,
-    NewDelivery, PostgresStore, ProcessingMode, Replay, ReplaySelection, SqliteStore,
+    fingerprint, ClaimRequest, Completion, DeliveryFilter, DeliveryId, DeliveryStatus, Inbox,
+    InboxConfig, InboxStore, Inserted, MemoryStore, NewDelivery, PostgresStore, ProcessingMode,
+    Replay, ReplaySelection, SqliteStore, StalePolicy,
 };
-use steppay_webhook::{sign, Webhook, WebhookVerifier, SIGNATURE_HEADER};
+use steppay_webhook::{
+    sign, AsyncWebhookHandler, Cover, Customer, Event, Invoice, Order, Payment, Price, Product,
+    Subscription, UnreadableData, Usage, WebhookMeta, WebhookReceiver, WebhookVerifier,
+    SIGNATURE_HEADER,
+};
 
+use crate::support::logs::Capture;
+use crate::support::recorder::with_handler_methods;
 use crate::support::{event_fixtures, fixture};
 
 const SECRET: &str = "whsec_inbox_test_3c9f1a";
@@ -116,7 +124,7 @@ impl Db {
         let statements = [
             "CREATE TABLE IF NOT EXISTS test_calls (delivery BIGINT NOT NULL, fingerprint TEXT NOT NULL, \
              resource TEXT NOT NULL, as_of BIGINT, phase TEXT NOT NULL, attempt INTEGER NOT NULL, \
-             replay BOOLEAN NOT NULL, pid BIGINT NOT NULL)",
+             replay BOOLEAN NOT NULL, stale BOOLEAN NOT NULL, pid BIGINT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS test_state (resource TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, \
              as_of BIGINT)",
         ];
@@ -135,7 +143,7 @@ impl Db {
         match self {
             Db::Sqlite(s) => {
                 let mut tx = s.pool().begin().await?;
-                sqlx::query("INSERT INTO test_calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                sqlx::query("INSERT INTO test_calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
                     .bind(call.delivery.0)
                     .bind(&call.fingerprint)
                     .bind(&call.resource)
@@ -143,6 +151,7 @@ impl Db {
                     .bind(call.phase)
                     .bind(call.attempt as i64)
                     .bind(call.replay)
+                    .bind(call.stale)
                     .bind(std::process::id() as i64)
                     .execute(&mut *tx)
                     .await?;
@@ -161,7 +170,7 @@ impl Db {
             }
             Db::Postgres(s) => {
                 let mut tx = s.pool().begin().await?;
-                sqlx::query("INSERT INTO test_calls VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                sqlx::query("INSERT INTO test_calls VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                     .bind(call.delivery.0)
                     .bind(&call.fingerprint)
                     .bind(&call.resource)
@@ -169,6 +178,7 @@ impl Db {
                     .bind(call.phase)
                     .bind(call.attempt as i32)
                     .bind(call.replay)
+                    .bind(call.stale)
                     .bind(std::process::id() as i64)
                     .execute(&mut *tx)
                     .await?;
@@ -188,7 +198,7 @@ impl Db {
         }
     }
 
-    /// Every recorded call: (fingerprint, phase, attempt, replay, pid).
+    /// Every recorded call: (fingerprint, phase, attempt, replay, pid), in the order made.
     async fn calls(&self) -> Vec<(String, String, i64, bool, i64)> {
         let sql = "SELECT fingerprint, phase, CAST(attempt AS BIGINT), replay, pid FROM test_calls";
         match self {
@@ -209,27 +219,14 @@ impl Db {
         rows.into_iter().collect()
     }
 
-    /// Replaces a stored body (the unreadable-body test's simulated upgrade; see there).
-    async fn rewrite_body(&self, id: DeliveryId, body: &[u8]) {
-        let result = match self {
-            Db::Sqlite(s) => {
-                sqlx::query("UPDATE steppay_inbox_deliveries SET body = ? WHERE id = ?")
-                    .bind(body)
-                    .bind(id.0)
-                    .execute(s.pool())
-                    .await
-                    .map(|r| r.rows_affected())
-            }
-            Db::Postgres(s) => {
-                sqlx::query("UPDATE steppay_inbox_deliveries SET body = $1 WHERE id = $2")
-                    .bind(body)
-                    .bind(id.0)
-                    .execute(s.pool())
-                    .await
-                    .map(|r| r.rows_affected())
-            }
-        };
-        assert_eq!(result.expect("rewrite"), 1);
+    /// (fingerprint, stale) of every successful call.
+    async fn stale_flags(&self) -> Vec<(String, bool)> {
+        let sql = "SELECT fingerprint, stale FROM test_calls WHERE phase = 'ok'";
+        match self {
+            Db::Sqlite(s) => sqlx::query_as(sql).fetch_all(s.pool()).await,
+            Db::Postgres(s) => sqlx::query_as(sql).fetch_all(s.pool()).await,
+        }
+        .expect("stale flags")
     }
 
     async fn drop_schema(&self, spec: &DbSpec) {
@@ -254,10 +251,12 @@ struct Call {
     phase: &'static str,
     attempt: u32,
     replay: bool,
+    stale: bool,
 }
 
 /// Records every call in the database; fails a share of calls at random, or all of them, or
-/// hangs forever (to be killed mid-handler).
+/// hangs forever (to be killed mid-handler). An ordinary `AsyncWebhookHandler`: what it
+/// knows of the delivery beyond the webhook comes from `WebhookMeta`.
 struct Recorder {
     db: Db,
     fail_percent: u64,
@@ -286,36 +285,25 @@ impl Recorder {
     fn random(&self) -> u64 {
         splitmix(self.rng.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed))
     }
-}
 
-fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-impl InboxHandler for Recorder {
-    type Error = String;
-
-    async fn handle(&self, context: &DeliveryContext, webhook: &Webhook) -> Result<(), String> {
-        let body = serde_json::to_vec(webhook).map_err(|e| e.to_string())?;
+    /// What every handler method does with its event (and its data, serialized).
+    async fn handle(&self, meta: WebhookMeta<'_>, event: Event, data: Value) -> Result<(), String> {
         let mut call = Call {
-            delivery: context.id,
-            // The fingerprint of the webhook as the handler sees it (key order and number
-            // forms of the re-serialization do not matter: the test compares with the
+            delivery: meta
+                .delivery_id()
+                .ok_or("a delivery from the inbox has an id")?,
+            // The fingerprint of the data as the handler sees it (key order and number forms
+            // of the re-serialization do not matter: the test compares it with the
             // fingerprint of the same re-serialization of what it sent).
-            fingerprint: fingerprint(&body),
-            resource: context
-                .resource
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            as_of: context.as_of,
+            fingerprint: seen(meta.event_name, data),
+            resource: event.resource().map(|r| r.to_string()).unwrap_or_default(),
+            as_of: event.as_of().or_else(|| meta.sent_at()),
             phase: "ok",
-            attempt: context.attempt,
-            replay: context.is_replay,
+            attempt: meta.attempt(),
+            replay: meta.is_replay(),
+            stale: meta.is_stale(),
         };
+        assert_eq!(meta.is_retry(), call.attempt > 1);
         if self.hang {
             call.phase = "started";
             self.db.record(&call).await.map_err(|e| e.to_string())?;
@@ -332,15 +320,78 @@ impl InboxHandler for Recorder {
     }
 }
 
+/// The same recorder after an upgrade of the merchant's code: its `on_unreadable` reads
+/// `payment.completed` bodies whose amount StepPay wrote as display text (`"39,600원"`),
+/// and processes them like any other payment. The default `on_unreadable` of [`Recorder`]
+/// leaves them unhandled.
+struct Upgraded(Arc<Recorder>);
+
+macro_rules! database_recorder_methods {
+    ($( ($method:ident, $variant:ident, $payload:ident), )+) => {
+        impl AsyncWebhookHandler for Recorder {
+            type Error = String;
+
+            $(
+                async fn $method(&self, meta: WebhookMeta<'_>, data: &$payload) -> Result<(), String> {
+                    let value = serde_json::to_value(data).map_err(|e| e.to_string())?;
+                    self.handle(meta, Event::$variant(Box::new(data.clone())), value).await
+                }
+            )+
+        }
+
+        impl AsyncWebhookHandler for Upgraded {
+            type Error = String;
+
+            $(
+                async fn $method(&self, meta: WebhookMeta<'_>, data: &$payload) -> Result<(), String> {
+                    let value = serde_json::to_value(data).map_err(|e| e.to_string())?;
+                    self.0.handle(meta, Event::$variant(Box::new(data.clone())), value).await
+                }
+            )+
+
+            async fn on_unreadable(&self, meta: WebhookMeta<'_>, data: &UnreadableData<'_>) -> Result<(), String> {
+                if meta.event_name != "payment.completed" || data.path() != "data.paidAmount" {
+                    return Err(format!("cannot read {} at {}", meta.event_name, data.path()));
+                }
+                let mut raw: Value = serde_json::from_str(data.raw_data()).map_err(|e| e.to_string())?;
+                let shown = raw["paidAmount"].as_str().ok_or("paidAmount is not text")?;
+                let digits: String = shown.chars().filter(char::is_ascii_digit).collect();
+                raw["paidAmount"] = json!(digits.parse::<u64>().map_err(|e| e.to_string())?);
+                let payment: Payment = serde_json::from_value(raw).map_err(|e| e.to_string())?;
+                let value = serde_json::to_value(&payment).map_err(|e| e.to_string())?;
+                self.0.handle(meta, Event::PaymentCompleted(Box::new(payment)), value).await
+            }
+        }
+    };
+}
+
+with_handler_methods!(database_recorder_methods);
+
+fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The fingerprint of an event's data as re-serialized by the test (see `Recorder::handle`).
+fn seen(event_name: &str, data: Value) -> String {
+    let body = json!({ "event": event_name, "data": data });
+    fingerprint(&serde_json::to_vec(&body).expect("serialize"))
+}
+
 /// The fingerprint the handler records for a body the test sent.
 fn seen_fingerprint(body: &[u8]) -> String {
     let webhook = steppay_webhook::parse_webhook(body).expect("test bodies parse");
-    fingerprint(&serde_json::to_vec(&webhook).expect("serialize"))
+    let data = serde_json::to_value(&webhook).expect("serialize")["data"].take();
+    seen(webhook.event_name(), data)
 }
 
 // ---------------------------------------------------------------------------------------
 // Receivers.
 // ---------------------------------------------------------------------------------------
+
+const PATH: &str = "/webhooks/steppay";
 
 fn verifier() -> WebhookVerifier {
     WebhookVerifier::new(SECRET).with_tolerance(TOLERANCE)
@@ -356,35 +407,99 @@ fn fast_config(mode: ProcessingMode) -> InboxConfig {
         .concurrency(8)
 }
 
-/// The route a receiver serves: `POST /webhooks/steppay` → `Inbox::accept`.
-fn app<H: InboxHandler>(inbox: Inbox<H>) -> Router {
-    async fn receive<H: InboxHandler>(
-        State(inbox): State<Inbox<H>>,
-        headers: HeaderMap,
-        body: Bytes,
-    ) -> (StatusCode, String) {
-        let header = headers
-            .get(SIGNATURE_HEADER)
-            .and_then(|value| value.to_str().ok());
-        let outcome = inbox.accept(header, &body, Utc::now()).await;
-        let status = StatusCode::from_u16(outcome.status()).expect("status");
-        (status, outcome.reason())
-    }
-    Router::new()
-        .route("/webhooks/steppay", post(receive::<H>))
-        .with_state(inbox)
+/// Which ready receiver serves the inbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+enum Framework {
+    /// `steppay_webhook::axum::router`.
+    Axum,
+    /// `steppay_webhook::actix::resource`.
+    Actix,
 }
 
-/// Serves `inbox` on 127.0.0.1:0; returns the URL.
-async fn serve<H: InboxHandler>(inbox: Inbox<H>) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        axum::serve(listener, app(inbox)).await.expect("serve");
-    });
-    format!("http://{addr}/webhooks/steppay")
+/// A ready receiver serving on 127.0.0.1.
+struct Served {
+    url: String,
+    actix: Option<actix_web::dev::ServerHandle>,
+}
+
+impl Served {
+    /// Stops an actix-web server (an axum one ends with the test's runtime).
+    async fn stop(self) {
+        if let Some(handle) = self.actix {
+            handle.stop(true).await;
+        }
+    }
+}
+
+/// Serves `receiver` with `framework`'s ready receiver at `PATH` on 127.0.0.1:0, each
+/// request inside `span`.
+async fn serve<H>(receiver: WebhookReceiver<H>, framework: Framework, span: tracing::Span) -> Served
+where
+    H: AsyncWebhookHandler + Send + Sync + 'static,
+{
+    match framework {
+        Framework::Axum => {
+            let app = axum::Router::new().nest(PATH, steppay_webhook::axum::router(receiver));
+            let addr = crate::support::servers::serve_axum(app, span).await;
+            Served {
+                url: format!("http://{addr}{PATH}"),
+                actix: None,
+            }
+        }
+        Framework::Actix => {
+            use actix_web::dev::Service as _;
+            use tracing::Instrument as _;
+
+            // actix-web runs its own runtime: a system of its own, on a thread of its own.
+            let (ready, address) = tokio::sync::oneshot::channel();
+            std::thread::spawn(move || {
+                actix_web::rt::System::new().block_on(async move {
+                    let server = actix_web::HttpServer::new(move || {
+                        let span = span.clone();
+                        actix_web::App::new()
+                            .wrap_fn(move |request, service| {
+                                service.call(request).instrument(span.clone())
+                            })
+                            .service(steppay_webhook::actix::resource(PATH, receiver.clone()))
+                    })
+                    .workers(2)
+                    .disable_signals()
+                    .shutdown_timeout(1)
+                    .bind(("127.0.0.1", 0))
+                    .expect("bind 127.0.0.1:0");
+                    let addr = server.addrs()[0];
+                    let server = server.run();
+                    ready
+                        .send((addr, server.handle()))
+                        .expect("test waiting for the server");
+                    server.await.expect("actix-web server");
+                });
+            });
+            let (addr, handle) = address.await.expect("actix-web server started");
+            Served {
+                url: format!("http://{addr}{PATH}"),
+                actix: Some(handle),
+            }
+        }
+    }
+}
+
+/// A receiver with an inbox on `db`, handler `recorder`, and `config`; its worker; and where
+/// it serves.
+async fn start_receiver<H>(
+    db: &Db,
+    handler: Arc<H>,
+    config: InboxConfig,
+    framework: Framework,
+) -> (Inbox, steppay_webhook::inbox::WorkerHandle, Served)
+where
+    H: AsyncWebhookHandler + Send + Sync + 'static,
+{
+    let inbox = Inbox::new(db.store()).with_config(config);
+    let worker = inbox.spawn_worker(Arc::clone(&handler));
+    let receiver = WebhookReceiver::new(verifier(), handler).with_inbox(inbox.clone());
+    let served = serve(receiver, framework, tracing::Span::current()).await;
+    (inbox, worker, served)
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -392,6 +507,7 @@ struct ChildConfig {
     db: DbSpec,
     inline: bool,
     hang: bool,
+    framework: Framework,
 }
 
 /// A receiver in another OS process: this test binary, running [`child_receiver`].
@@ -475,10 +591,9 @@ fn child_receiver() {
         } else {
             ProcessingMode::Deferred
         };
-        let inbox = Inbox::new(db.store(), verifier(), recorder).with_config(fast_config(mode));
-        let worker = inbox.spawn_worker();
-        let url = serve(inbox).await;
-        println!("READY {url}");
+        let (_inbox, worker, served) =
+            start_receiver(&db, Arc::new(recorder), fast_config(mode), config.framework).await;
+        println!("READY {}", served.url);
         std::io::stdout().flush().expect("flush");
         // Serve until the parent closes stdin (or kills this process).
         tokio::task::spawn_blocking(|| {
@@ -492,6 +607,7 @@ fn child_receiver() {
         .await
         .expect("stdin watcher");
         worker.shutdown().await;
+        served.stop().await;
     });
 }
 
@@ -760,7 +876,9 @@ fn count(counts: &BTreeMap<DeliveryStatus, u64>, status: DeliveryStatus) -> u64 
 // Scenario: 1,000 deliveries, 30% duplicated, shuffled, concurrent, to receiver processes.
 // ---------------------------------------------------------------------------------------
 
-async fn thousand_deliveries(spec: DbSpec, receivers: usize, inline: bool, label: &str) {
+/// Sends the deliveries to one receiver process per entry of `frameworks`.
+async fn thousand_deliveries(spec: DbSpec, frameworks: &[Framework], inline: bool, label: &str) {
+    let receivers = frameworks.len();
     const DISTINCT: usize = 1000;
     let db = spec.open().await;
     let store = db.store();
@@ -797,13 +915,16 @@ async fn thousand_deliveries(spec: DbSpec, receivers: usize, inline: bool, label
     shuffle(&mut requests, 11);
     let sent = requests.len();
 
-    let config = ChildConfig {
-        db: spec.clone(),
-        inline,
-        hang: false,
-    };
-    let children: Vec<ChildReceiver> = (0..receivers)
-        .map(|_| ChildReceiver::start(&config))
+    let children: Vec<ChildReceiver> = frameworks
+        .iter()
+        .map(|&framework| {
+            ChildReceiver::start(&ChildConfig {
+                db: spec.clone(),
+                inline,
+                hang: false,
+                framework,
+            })
+        })
         .collect();
     let urls: Vec<String> = children.iter().map(|c| c.url.clone()).collect();
     let started = Instant::now();
@@ -897,8 +1018,8 @@ async fn thousand_deliveries(spec: DbSpec, receivers: usize, inline: bool, label
     let shared = newest.len();
     println!(
         "{label}: {DISTINCT} distinct deliveries ({sent} requests, 300 duplicates) to {receivers} \
-         receiver process(es) over {shared} resources in {:.1}s: {processed} processed, {stale} \
-         stale, 0 dead, lost 0",
+         receiver process(es) ({frameworks:?}) over {shared} resources in {:.1}s: {processed} \
+         processed, {stale} stale, 0 dead, lost 0",
         elapsed.as_secs_f64()
     );
     db.drop_schema(&spec).await;
@@ -907,32 +1028,34 @@ async fn thousand_deliveries(spec: DbSpec, receivers: usize, inline: bool, label
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_thousand_deliveries_one_process_inline() {
     let (spec, _dir) = sqlite_spec();
-    thousand_deliveries(spec, 1, true, "sqlite").await;
+    thousand_deliveries(spec, &[Framework::Axum], true, "sqlite").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_thousand_deliveries_two_processes_deferred() {
+async fn postgres_thousand_deliveries_two_processes_axum_and_actix_deferred() {
     let Some(spec) = postgres_spec("thousand") else {
         return;
     };
-    thousand_deliveries(spec, 2, false, "postgres").await;
+    thousand_deliveries(
+        spec,
+        &[Framework::Axum, Framework::Actix],
+        false,
+        "postgres",
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------
 // Scenario: a handler failing 20% of attempts at random.
 // ---------------------------------------------------------------------------------------
 
-async fn flaky_handler(spec: DbSpec, mode: ProcessingMode, label: &str) {
+async fn flaky_handler(spec: DbSpec, mode: ProcessingMode, framework: Framework, label: &str) {
     const N: usize = 200;
     let db = spec.open().await;
-    let inbox = Inbox::new(
-        db.store(),
-        verifier(),
-        Recorder::new(db.clone()).failing(20),
-    )
-    .with_config(fast_config(mode).max_attempts(40));
-    let worker = inbox.spawn_worker();
-    let url = serve(inbox.clone()).await;
+    let recorder = Arc::new(Recorder::new(db.clone()).failing(20));
+    let config = fast_config(mode).max_attempts(40);
+    let (_inbox, worker, served) = start_receiver(&db, recorder, config, framework).await;
+    let url = served.url.clone();
     let generated = generate(N, 0xF1A4);
     let requests = generated
         .iter()
@@ -944,6 +1067,7 @@ async fn flaky_handler(spec: DbSpec, mode: ProcessingMode, label: &str) {
     let replies = send_all(std::slice::from_ref(&url), requests, 5).await;
     let counts = settle(&*db.store(), Duration::from_secs(60)).await;
     worker.shutdown().await;
+    served.stop().await;
 
     let inline_failures = replies.iter().filter(|(status, _)| *status == 500).count();
     assert!(replies
@@ -977,6 +1101,25 @@ async fn flaky_handler(spec: DbSpec, mode: ProcessingMode, label: &str) {
         }
     }
     assert!(last.values().all(|(_, phase)| *phase == "ok"));
+    // The handler saw each retry as one: a delivery's calls are attempts 1, 2, ... n, in that
+    // order, all failed but the last.
+    let mut per_delivery: HashMap<&str, Vec<(i64, &str)>> = HashMap::new();
+    for (fp, phase, attempt, _, _) in &calls {
+        per_delivery.entry(fp).or_default().push((*attempt, phase));
+    }
+    let mut retried = 0;
+    for attempts in per_delivery.values_mut() {
+        attempts.sort();
+        let numbers: Vec<i64> = attempts.iter().map(|a| a.0).collect();
+        assert_eq!(numbers, (1..=attempts.len() as i64).collect::<Vec<_>>());
+        assert!(attempts[..attempts.len() - 1]
+            .iter()
+            .all(|a| a.1 == "failed"));
+        if attempts.len() > 1 {
+            retried += 1;
+        }
+    }
+    assert!(retried > 0, "some deliveries were retried");
     let attempts: u64 = all_deliveries(&*db.store())
         .await
         .iter()
@@ -990,7 +1133,8 @@ async fn flaky_handler(spec: DbSpec, mode: ProcessingMode, label: &str) {
     );
     println!(
         "{label}: {N} deliveries, {failures} failed attempts retried ({inline_failures} answered \
-         500 inline), {processed} processed, {stale} stale, 0 dead, lost 0"
+         500 inline; {retried} deliveries seen as retries by the handler), {processed} \
+         processed, {stale} stale, 0 dead, lost 0"
     );
     db.drop_schema(&spec).await;
 }
@@ -998,15 +1142,27 @@ async fn flaky_handler(spec: DbSpec, mode: ProcessingMode, label: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_flaky_handler_deferred_every_delivery_processed_once() {
     let (spec, _dir) = sqlite_spec();
-    flaky_handler(spec, ProcessingMode::Deferred, "sqlite flaky").await;
+    flaky_handler(
+        spec,
+        ProcessingMode::Deferred,
+        Framework::Axum,
+        "sqlite flaky",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_flaky_handler_inline_every_delivery_processed_once() {
+async fn postgres_flaky_handler_inline_actix_every_delivery_processed_once() {
     let Some(spec) = postgres_spec("flaky") else {
         return;
     };
-    flaky_handler(spec, ProcessingMode::Inline, "postgres flaky").await;
+    flaky_handler(
+        spec,
+        ProcessingMode::Inline,
+        Framework::Actix,
+        "postgres flaky (actix-web)",
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1017,12 +1173,12 @@ async fn dead_letters_then_replay(spec: DbSpec, label: &str) {
     const N: usize = 30;
     const MAX_ATTEMPTS: u32 = 3;
     let db = spec.open().await;
-    let recorder = Recorder::new(db.clone());
+    let recorder = Arc::new(Recorder::new(db.clone()));
     recorder.always_fail.store(true, Ordering::SeqCst);
-    let inbox = Inbox::new(db.store(), verifier(), recorder)
-        .with_config(fast_config(ProcessingMode::Deferred).max_attempts(MAX_ATTEMPTS));
-    let worker = inbox.spawn_worker();
-    let url = serve(inbox.clone()).await;
+    let config = fast_config(ProcessingMode::Deferred).max_attempts(MAX_ATTEMPTS);
+    let (inbox, worker, served) =
+        start_receiver(&db, Arc::clone(&recorder), config, Framework::Axum).await;
+    let url = served.url.clone();
     let generated = generate(N, 0xDEAD);
     let requests = generated
         .iter()
@@ -1056,7 +1212,7 @@ async fn dead_letters_then_replay(spec: DbSpec, label: &str) {
     assert!(calls.iter().all(|c| c.1 == "failed" && !c.3));
 
     // The fix, then replay every dead letter.
-    inbox.handler().always_fail.store(false, Ordering::SeqCst);
+    recorder.always_fail.store(false, Ordering::SeqCst);
     let summary = deliveries
         .replay_all(ReplaySelection::Dead)
         .await
@@ -1120,11 +1276,12 @@ async fn killed_mid_handler(spec: DbSpec, label: &str) {
         db: spec.clone(),
         inline: false,
         hang: true,
+        framework: Framework::Axum,
     });
     let (status, reason) = send_one(&hanging.url, &g.body, &g.header).await;
     assert_eq!(
         (status, reason.as_str()),
-        (200, format!("stored {}", g.event).as_str())
+        (200, format!("stored {} as delivery 1", g.event).as_str())
     );
     let deadline = Instant::now() + Duration::from_secs(30);
     while !db.calls().await.iter().any(|c| c.1 == "started") {
@@ -1146,13 +1303,18 @@ async fn killed_mid_handler(spec: DbSpec, label: &str) {
         db: spec.clone(),
         inline: false,
         hang: false,
+        framework: Framework::Axum,
     });
     let counts = settle(&*store, Duration::from_secs(30)).await;
     drop(restarted);
     assert_eq!(count(&counts, DeliveryStatus::Processed), 1, "{counts:?}");
     let calls = db.calls().await;
     let phases: Vec<(&str, i64)> = calls.iter().map(|c| (c.1.as_str(), c.2)).collect();
-    assert_eq!(phases, [("started", 1), ("ok", 2)]);
+    assert_eq!(
+        phases,
+        [("started", 1), ("ok", 2)],
+        "the handler saw the second call as attempt 2, a retry"
+    );
     assert_ne!(calls[0].4, calls[1].4, "two different processes");
     let delivery = store.get(delivery.id).await.expect("get").expect("stored");
     assert_eq!(delivery.attempts, 2);
@@ -1180,37 +1342,45 @@ async fn postgres_receiver_killed_mid_handler_processes_after_restart_once() {
 // ---------------------------------------------------------------------------------------
 
 /// A `payment.completed` whose amount StepPay wrote as display text (`"39,600원"`): authentic
-/// (correctly signed), but today's parser rejects it, and will in every version (an amount is
-/// never read from display text). That is the point of the test: it must be stored, not lost.
+/// (correctly signed), but the crate's parser rejects it, and will in every version (an
+/// amount is never read from display text). That is the point of the test: it must be
+/// stored, not lost.
 ///
-/// **What "the parser is made to accept it" simulates, honestly.** A crate upgrade changes the
-/// parser, not the stored bytes, but one test binary cannot hold two versions of the crate.
-/// So the test changes the other side of the same equation: it rewrites the stored body, in
-/// the database, to the bytes today's parser reads as an upgraded parser would read the
-/// original (`39600`). Everything after that is the real code path of a replay after an
-/// upgrade: `replay` re-reads the stored body with the parser of the running crate, gives it
-/// its event name and resource, makes it pending, and the worker processes it once, telling
-/// the handler it is a replay. What this does not prove: anything about a future parser.
-async fn unreadable_body(spec: DbSpec, label: &str) {
+/// **The change that makes it readable** is the merchant's: the receiver is redeployed with
+/// a handler whose `on_unreadable` reads such amounts ([`Upgraded`]). Before, the handler's
+/// default `on_unreadable` leaves the delivery unhandled: it is kept `unreadable`. After the
+/// redeploy, an operator replays the unreadable deliveries; the new worker hands the stored
+/// body to the new `on_unreadable`, which processes it once, told it is a replay. (A crate
+/// upgrade whose parser reads the body takes the same replay path, through the typed method
+/// instead; one test binary cannot hold two versions of the crate.)
+async fn unreadable_body(spec: DbSpec, framework: Framework, label: &str) {
     let db = spec.open().await;
-    let inbox = Inbox::new(db.store(), verifier(), Recorder::new(db.clone()))
-        .with_config(fast_config(ProcessingMode::Deferred));
-    let worker = inbox.spawn_worker();
-    let url = serve(inbox.clone()).await;
+    let recorder = Arc::new(Recorder::new(db.clone()));
+    let config = fast_config(ProcessingMode::Deferred);
+    let (inbox, worker, served) =
+        start_receiver(&db, Arc::clone(&recorder), config.clone(), framework).await;
 
     let mut envelope: Value =
         serde_json::from_slice(&fixture("payment.completed")).expect("fixture");
     envelope["timestamp"] = json!(Utc::now().timestamp());
     envelope["data"]["paidAmount"] = json!("39,600원");
     let (body, header) = sign_body(&envelope);
-    let (status, reason) = send_one(&url, &body, &header).await;
+    let (status, reason) = send_one(&served.url, &body, &header).await;
     assert_eq!(status, 200, "acknowledged: it is safely stored");
     assert!(
-        reason.starts_with("stored unreadable body as delivery "),
+        reason.starts_with(
+            "stored unreadable webhook body as delivery 1: payment.completed: data.paidAmount: "
+        ),
         "{reason}"
     );
+    // The same body again is a duplicate, not a second unreadable delivery.
+    let (status, reason) = send_one(&served.url, &body, &header).await;
+    assert_eq!((status, reason.as_str()), (200, "duplicate of delivery 1"));
 
-    // Listed, with what went wrong but not the value.
+    // The worker gives it to the handler's default on_unreadable, which does not handle it:
+    // kept unreadable, listed with what went wrong but not the value.
+    let counts = settle(&*db.store(), Duration::from_secs(30)).await;
+    assert_eq!(count(&counts, DeliveryStatus::Unreadable), 1, "{counts:?}");
     let deliveries = inbox.deliveries();
     let unreadable = deliveries
         .list(&DeliveryFilter::new().status(DeliveryStatus::Unreadable))
@@ -1221,68 +1391,71 @@ async fn unreadable_body(spec: DbSpec, label: &str) {
     assert_eq!(stored.body, body, "kept byte for byte");
     assert_eq!(stored.event_name.as_deref(), Some("payment.completed"));
     assert_eq!(stored.resource, None);
+    assert_eq!(stored.duplicates, 1);
     let error = stored.last_error.as_deref().expect("error");
     assert!(
         error.starts_with("payment.completed: data.paidAmount: "),
         "{error}"
     );
     assert!(!error.contains("39,600"), "{error}");
-    // The same body again is a duplicate, not a second unreadable delivery.
-    let (status, reason) = send_one(&url, &body, &header).await;
-    assert_eq!(
-        (status, reason),
-        (200, format!("duplicate of delivery {}", stored.id))
-    );
-
-    // Replayed with today's parser: still unreadable, still kept.
-    match deliveries.replay(stored.id).await.expect("replay") {
-        Replay::StillUnreadable { error } => assert!(error.contains("data.paidAmount"), "{error}"),
-        other => panic!("expected still unreadable, got {other:?}"),
-    }
     assert!(db.calls().await.is_empty());
 
-    // The simulated upgrade (see the doc above), then replay.
-    let mut fixed = envelope.clone();
-    fixed["data"]["paidAmount"] = json!(39600);
-    let fixed_body = serde_json::to_vec(&fixed).expect("body");
-    db.rewrite_body(stored.id, &fixed_body).await;
-    assert_eq!(
-        deliveries
-            .replay_all(ReplaySelection::Unreadable)
-            .await
-            .expect("replay"),
-        {
-            let mut summary = steppay_webhook::inbox::ReplaySummary::default();
-            summary.requeued = 1;
-            summary
+    // Replayed with the same handler: still unreadable, still kept.
+    match deliveries.replay(stored.id).await.expect("replay") {
+        Replay::RequeuedUnreadable { error } => {
+            assert!(error.contains("data.paidAmount"), "{error}")
         }
-    );
+        other => panic!("expected requeued unreadable, got {other:?}"),
+    }
+    let counts = settle(&*db.store(), Duration::from_secs(30)).await;
+    assert_eq!(count(&counts, DeliveryStatus::Unreadable), 1, "{counts:?}");
+    assert!(db.calls().await.is_empty());
+
+    // The redeploy with the upgraded handler, then replay.
+    worker.shutdown().await;
+    served.stop().await;
+    let upgraded = Arc::new(Upgraded(Arc::clone(&recorder)));
+    let (_inbox, worker, served) = start_receiver(&db, upgraded, config, framework).await;
+    let summary = deliveries
+        .replay_all(ReplaySelection::Unreadable)
+        .await
+        .expect("replay");
+    assert_eq!((summary.requeued, summary.still_unreadable), (1, 1));
     let counts = settle(&*db.store(), Duration::from_secs(30)).await;
     worker.shutdown().await;
+    served.stop().await;
     assert_eq!(count(&counts, DeliveryStatus::Processed), 1, "{counts:?}");
     let after = deliveries
         .get(stored.id)
         .await
         .expect("get")
         .expect("stored");
-    assert_eq!(
-        after.resource.map(|r| r.to_string()),
-        Some(format!("Payment {}", envelope["data"]["paymentId"]))
-    );
+    assert_eq!((after.replays, after.attempts), (2, 1));
     let calls = db.calls().await;
     assert_eq!(calls.len(), 1);
     assert_eq!(
         (calls[0].1.as_str(), calls[0].2, calls[0].3),
-        ("ok", 1, true)
+        ("ok", 1, true),
+        "processed once, attempt 1 of the replay, told it is a replay"
     );
-    println!("{label}: unreadable body stored, acknowledged, listed, processed once after replay");
+    let mut readable = envelope.clone();
+    readable["data"]["paidAmount"] = json!(39600);
+    assert_eq!(
+        calls[0].0,
+        seen_fingerprint(&serde_json::to_vec(&readable).expect("body")),
+        "the handler saw the amount 39600"
+    );
+    println!(
+        "{label}: unreadable body stored, acknowledged, listed, kept by the default handler, \
+         processed once after the handler change and a replay"
+    );
     db.drop_schema(&spec).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_unreadable_body_is_kept_and_replayed() {
+async fn sqlite_unreadable_body_is_kept_and_replayed_actix() {
     let (spec, _dir) = sqlite_spec();
-    unreadable_body(spec, "sqlite unreadable").await;
+    unreadable_body(spec, Framework::Actix, "sqlite unreadable (actix-web)").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1290,7 +1463,7 @@ async fn postgres_unreadable_body_is_kept_and_replayed() {
     let Some(spec) = postgres_spec("unreadable") else {
         return;
     };
-    unreadable_body(spec, "postgres unreadable").await;
+    unreadable_body(spec, Framework::Axum, "postgres unreadable").await;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1299,29 +1472,35 @@ async fn postgres_unreadable_body_is_kept_and_replayed() {
 
 /// A newer `subscription.updated` (ACTIVE) arrives first, then an older one (UNPAID): the
 /// older is recorded stale and not applied; a delivery as new as the applied one (a tie) is
-/// applied.
+/// applied. With `StalePolicy::Apply`, a stale one reaches the handler, which is told so.
 async fn out_of_order(spec: DbSpec, label: &str) {
     let db = spec.open().await;
-    let inbox = Inbox::new(db.store(), verifier(), Recorder::new(db.clone()))
-        .with_config(fast_config(ProcessingMode::Inline));
-    let url = serve(inbox.clone()).await;
+    let recorder = Arc::new(Recorder::new(db.clone()));
+    let (inbox, worker, served) = start_receiver(
+        &db,
+        Arc::clone(&recorder),
+        fast_config(ProcessingMode::Inline),
+        Framework::Axum,
+    )
+    .await;
+    let url = served.url.clone();
     let now = Utc::now().timestamp();
-    let update = |status: &str, timestamp: i64, payment: &str| {
+    let update = |id: i64, status: &str, timestamp: i64, payment: &str| {
         let mut envelope: Value =
             serde_json::from_slice(&fixture("subscription.updated")).expect("fixture");
         envelope["timestamp"] = json!(timestamp);
-        envelope["data"]["subscriptionId"] = json!(90210);
+        envelope["data"]["subscriptionId"] = json!(id);
         envelope["data"]["status"] = json!(status);
         envelope["data"]["lastPaymentDate"] = json!(payment);
         sign_body(&envelope)
     };
-    let (newer, newer_header) = update("ACTIVE", now - 10, "2026-11-18T00:01:12Z");
-    let (older, older_header) = update("UNPAID", now - 70, "2026-10-18T00:01:12Z");
-    let (tie, tie_header) = update("PENDING_CANCEL", now - 10, "2026-11-18T00:01:12Z");
+    let (newer, newer_header) = update(90210, "ACTIVE", now - 10, "2026-11-18T00:01:12Z");
+    let (older, older_header) = update(90210, "UNPAID", now - 70, "2026-10-18T00:01:12Z");
+    let (tie, tie_header) = update(90210, "PENDING_CANCEL", now - 10, "2026-11-18T00:01:12Z");
 
     assert_eq!(
         send_one(&url, &newer, &newer_header).await,
-        (200, "processed subscription.updated".to_owned())
+        (200, "handled subscription.updated".to_owned())
     );
     assert_eq!(
         send_one(&url, &older, &older_header).await,
@@ -1359,7 +1538,7 @@ async fn out_of_order(spec: DbSpec, label: &str) {
 
     assert_eq!(
         send_one(&url, &tie, &tie_header).await,
-        (200, "processed subscription.updated".to_owned()),
+        (200, "handled subscription.updated".to_owned()),
         "ties are applied"
     );
     assert_eq!(
@@ -1375,7 +1554,39 @@ async fn out_of_order(spec: DbSpec, label: &str) {
         .await
         .expect("as of");
     assert_eq!(applied.map(|t| t.timestamp()), Some(now - 10));
-    println!("{label}: older subscription.updated after a newer one recorded stale, not applied");
+    worker.shutdown().await;
+    served.stop().await;
+
+    // The merchant's handler does its own ordering: StalePolicy::Apply hands it stale
+    // deliveries too, with WebhookMeta::is_stale set; the applied as-of time stays.
+    let config = fast_config(ProcessingMode::Inline).stale_policy(StalePolicy::Apply);
+    let (inbox, worker, served) = start_receiver(&db, recorder, config, Framework::Axum).await;
+    let (newer, newer_header) = update(90211, "ACTIVE", now - 10, "2026-11-18T00:01:12Z");
+    let (older, older_header) = update(90211, "UNPAID", now - 70, "2026-10-18T00:01:12Z");
+    for (body, header) in [(&newer, &newer_header), (&older, &older_header)] {
+        assert_eq!(
+            send_one(&served.url, body, header).await,
+            (200, "handled subscription.updated".to_owned())
+        );
+    }
+    let flags: HashMap<String, bool> = db.stale_flags().await.into_iter().collect();
+    assert!(!flags[&seen_fingerprint(&newer)]);
+    assert!(flags[&seen_fingerprint(&older)], "told it is stale");
+    let applied = inbox
+        .deliveries()
+        .applied_as_of(&steppay_webhook::Resource::new(
+            steppay_webhook::ResourceKind::Subscription,
+            "90211",
+        ))
+        .await
+        .expect("as of");
+    assert_eq!(applied.map(|t| t.timestamp()), Some(now - 10));
+    worker.shutdown().await;
+    served.stop().await;
+    println!(
+        "{label}: older subscription.updated after a newer one recorded stale, not applied; \
+         applied and flagged stale under StalePolicy::Apply"
+    );
     db.drop_schema(&spec).await;
 }
 
@@ -1400,9 +1611,15 @@ async fn postgres_older_update_after_newer_is_stale_and_not_applied() {
 /// Unverified requests are never stored; purge removes only processed deliveries.
 async fn rejections_and_purge(spec: DbSpec) {
     let db = spec.open().await;
-    let inbox = Inbox::new(db.store(), verifier(), Recorder::new(db.clone()))
-        .with_config(fast_config(ProcessingMode::Inline));
-    let url = serve(inbox.clone()).await;
+    let recorder = Arc::new(Recorder::new(db.clone()));
+    let (inbox, worker, served) = start_receiver(
+        &db,
+        recorder,
+        fast_config(ProcessingMode::Inline),
+        Framework::Axum,
+    )
+    .await;
+    let url = served.url.clone();
     let g = generate(1, 0x5E).remove(0);
     let forged = sign("whsec_someone_else", g.as_of.timestamp(), &g.body);
     let (status, reason) = send_one(&url, &g.body, &forged).await;
@@ -1412,6 +1629,13 @@ async fn rejections_and_purge(spec: DbSpec) {
     );
     let stale_header = sign(SECRET, Utc::now().timestamp() - 5 * 3600, &g.body);
     assert_eq!(send_one(&url, &g.body, &stale_header).await.0, 401);
+    let response = client()
+        .post(&url)
+        .body(g.body.clone())
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status().as_u16(), 400, "no signature header");
     assert!(
         all_deliveries(&*db.store()).await.is_empty(),
         "nothing unverified stored"
@@ -1435,6 +1659,8 @@ async fn rejections_and_purge(spec: DbSpec) {
         1
     );
     assert!(all_deliveries(&*db.store()).await.is_empty());
+    worker.shutdown().await;
+    served.stop().await;
     db.drop_schema(&spec).await;
 }
 
@@ -1450,6 +1676,144 @@ async fn postgres_rejects_unverified_and_purges_processed() {
         return;
     };
     rejections_and_purge(spec).await;
+}
+
+// ---------------------------------------------------------------------------------------
+// Logging: every step of a delivery, never its data.
+// ---------------------------------------------------------------------------------------
+
+/// A customer's delivery stored, sent again, failed until dead, replayed and processed; then
+/// an older subscription update found stale: each step logged once, with the delivery id
+/// and no key, signature or personal data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_every_step_of_a_delivery_is_logged() {
+    use tracing::Instrument as _;
+
+    let capture = Capture::new();
+    let (spec, _dir) = sqlite_spec();
+    let mut customer: Value =
+        serde_json::from_slice(&fixture("customer.created")).expect("fixture");
+    customer["timestamp"] = json!(Utc::now().timestamp() - 60);
+    let (body, header) = sign_body(&customer);
+    let signature = header
+        .split(',')
+        .find_map(|part| {
+            part.strip_prefix("v0=")
+                .or_else(|| part.strip_prefix("key="))
+        })
+        .unwrap_or(&header)
+        .to_owned();
+    async {
+        let db = spec.open().await;
+        let recorder = Arc::new(Recorder::new(db.clone()));
+        recorder.always_fail.store(true, Ordering::SeqCst);
+        let config = fast_config(ProcessingMode::Deferred).max_attempts(2);
+        let (inbox, worker, served) =
+            start_receiver(&db, Arc::clone(&recorder), config, Framework::Axum).await;
+        assert_eq!(send_one(&served.url, &body, &header).await.0, 200);
+        assert_eq!(send_one(&served.url, &body, &header).await.0, 200);
+        let counts = settle(&*db.store(), Duration::from_secs(30)).await;
+        assert_eq!(count(&counts, DeliveryStatus::Dead), 1, "{counts:?}");
+        recorder.always_fail.store(false, Ordering::SeqCst);
+        let summary = inbox
+            .deliveries()
+            .replay_all(ReplaySelection::Dead)
+            .await
+            .expect("replay");
+        assert_eq!(summary.requeued, 1);
+        settle(&*db.store(), Duration::from_secs(30)).await;
+
+        let now = Utc::now().timestamp();
+        for (status, timestamp) in [("ACTIVE", now - 10), ("UNPAID", now - 70)] {
+            let mut update: Value =
+                serde_json::from_slice(&fixture("subscription.updated")).expect("fixture");
+            update["timestamp"] = json!(timestamp);
+            update["data"]["status"] = json!(status);
+            let (body, header) = sign_body(&update);
+            assert_eq!(send_one(&served.url, &body, &header).await.0, 200);
+            settle(&*db.store(), Duration::from_secs(30)).await;
+        }
+        worker.shutdown().await;
+    }
+    .instrument(capture.span())
+    .await;
+
+    let records = capture.take();
+    let find = |target: &str, needle: &str| -> Vec<&crate::support::logs::LogRecord> {
+        records
+            .iter()
+            .filter(|r| r.target.starts_with(target))
+            .filter(|r| r.field("message").is_some_and(|m| m.contains(needle)))
+            .collect()
+    };
+    let one = |target: &str, needle: &str| {
+        let found = find(target, needle);
+        assert_eq!(found.len(), 1, "{needle:?} logged once: {records:#?}");
+        found[0].clone()
+    };
+    let stored = one(
+        "steppay_webhook::receive",
+        "stored customer.created as delivery 1",
+    );
+    assert_eq!(
+        (
+            stored.level,
+            stored.field("outcome"),
+            stored.field("delivery"),
+            stored.field("status")
+        ),
+        (tracing::Level::INFO, Some("stored"), Some("1"), Some("200"))
+    );
+    let duplicate = one("steppay_webhook::receive", "duplicate of delivery 1");
+    assert_eq!(
+        (duplicate.field("outcome"), duplicate.field("event_name")),
+        (Some("duplicate"), Some("customer.created"))
+    );
+    let retried = one("steppay_webhook::inbox", "retry scheduled");
+    assert_eq!(
+        (
+            retried.level,
+            retried.field("attempt"),
+            retried.field("resource")
+        ),
+        (tracing::Level::WARN, Some("1"), Some("Customer 208112"))
+    );
+    assert_eq!(
+        retried.field("error"),
+        Some("ledger unavailable for Customer 208112")
+    );
+    let dead = one("steppay_webhook::inbox", "dead delivery 1");
+    assert_eq!(
+        (dead.level, dead.field("attempt")),
+        (tracing::Level::ERROR, Some("2"))
+    );
+    let replayed = one("steppay_webhook::inbox", "delivery 1 replayed");
+    assert_eq!(replayed.field("from"), Some("dead"));
+    let processed = one("steppay_webhook::inbox", "processed delivery 1");
+    assert_eq!(
+        (
+            processed.field("replay"),
+            processed.field("attempt"),
+            processed.field("handled")
+        ),
+        (Some("true"), Some("1"), Some("true"))
+    );
+    let stale = one("steppay_webhook::inbox", "stale delivery");
+    assert_eq!(stale.field("resource"), Some("Subscription 109842"));
+    for record in &records {
+        let text = record.text();
+        for secret in [
+            SECRET,
+            signature.as_str(),
+            "김서연",
+            "seoyeon.kim",
+            "010-2345-6789",
+            "세종대로",
+            "finance@seoyeon-studio.kr",
+        ] {
+            assert!(!text.contains(secret), "{secret:?} logged: {text}");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1569,6 +1933,24 @@ async fn store_contract(store: &dyn InboxStore) {
     assert_eq!(
         (d.status, d.attempts, d.locked_until),
         (DeliveryStatus::Processed, 2, None)
+    );
+
+    // A delivery held for the request that stored it (inline mode): not due for a worker's
+    // claim, but claimed at once when asked for by id.
+    let mut held = new_delivery("f-held", "Subscription 3", t(30));
+    held.next_attempt_at = Some(later + chrono::Duration::seconds(60));
+    let Inserted::New(held_id) = store.insert(held).await.expect("insert") else {
+        panic!("new")
+    };
+    let workers = store.claim(lease(later, 5)).await.expect("claim");
+    assert!(workers.iter().all(|c| c.delivery.id != held_id));
+    let mine = store
+        .claim(lease(later, 6).only(held_id))
+        .await
+        .expect("claim");
+    assert_eq!(
+        mine.iter().map(|c| c.delivery.id).collect::<Vec<_>>(),
+        [held_id]
     );
 }
 
