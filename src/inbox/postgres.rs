@@ -5,6 +5,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
+use tokio::sync::{mpsc, oneshot};
 
 use super::record::{Classification, Delivery, DeliveryId, DeliveryStatus, NewDelivery};
 use super::sql::{count, db, migrator, Finish};
@@ -19,6 +20,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[(
     "inbox",
     include_str!("../../migrations/postgres/0001_inbox.sql"),
 )];
+
+/// No pending delivery of the same resource goes before `d` (smaller `(as_of, id)`).
+macro_rules! not_behind {
+    () => {
+        "NOT EXISTS (SELECT 1 FROM steppay_inbox_deliveries e \
+           WHERE e.status = 'pending' AND e.resource_kind = d.resource_kind \
+             AND e.resource_id = d.resource_id \
+             AND (e.as_of, e.id) < (d.as_of, d.id))"
+    };
+}
 
 macro_rules! columns {
     () => {
@@ -42,9 +53,18 @@ macro_rules! columns {
 /// them in a schema of their own.
 ///
 /// Needs Rust 1.94 (sqlx 0.9).
+///
+/// **Batched finishing.** Recording the end of attempts (processed, retry, dead, ...) goes to
+/// one finisher task per store, which records everything queued meanwhile in one
+/// transaction of a few set-based statements: the lease of each delivery and of its resource
+/// is checked and locked, then the deliveries and resources are updated. A worker processing
+/// many deliveries at once then costs a few round trips and one commit per batch, instead of
+/// four round trips and a commit each. Connecting spawns the finisher on the current tokio
+/// runtime; it ends when the last clone of the store is dropped.
 #[derive(Clone, Debug)]
 pub struct PostgresStore {
     pool: PgPool,
+    finisher: mpsc::Sender<FinishRequest>,
 }
 
 impl PostgresStore {
@@ -107,7 +127,14 @@ impl PostgresStore {
             .run(&pool)
             .await
             .map_err(|error| StoreError::Migration(Box::new(error)))?;
-        Ok(Self { pool })
+        Ok(Self::started(pool))
+    }
+
+    /// The store on a migrated pool, with its finisher task.
+    fn started(pool: PgPool) -> Self {
+        let (finisher, requests) = mpsc::channel(FINISH_QUEUE);
+        tokio::spawn(finish_batches(pool.clone(), requests));
+        Self { pool, finisher }
     }
 
     /// Uses an existing pool (its connections' `search_path` decides the schema) and runs the
@@ -117,7 +144,7 @@ impl PostgresStore {
             .run(&pool)
             .await
             .map_err(|error| StoreError::Migration(Box::new(error)))?;
-        Ok(Self { pool })
+        Ok(Self::started(pool))
     }
 
     /// The connection pool.
@@ -177,6 +204,174 @@ fn delivery(row: &PgRow) -> Result<Delivery, StoreError> {
     })
 }
 
+/// How many finishes may wait for the finisher; more wait to be queued.
+const FINISH_QUEUE: usize = 1024;
+
+/// The most finishes one transaction of the finisher records.
+const FINISH_BATCH: usize = 256;
+
+/// The end of one attempt, for the finisher task.
+#[derive(Debug)]
+struct FinishRequest {
+    id: DeliveryId,
+    token: i64,
+    finish: Finish,
+    reply: oneshot::Sender<Result<bool, StoreError>>,
+}
+
+/// The finisher task: records the queued finishes in batches, one transaction each.
+async fn finish_batches(pool: PgPool, mut requests: mpsc::Receiver<FinishRequest>) {
+    let mut batch = Vec::with_capacity(FINISH_BATCH);
+    while requests.recv_many(&mut batch, FINISH_BATCH).await > 0 {
+        let finished = finish_batch(&pool, &batch).await;
+        for request in batch.drain(..) {
+            let answer = match &finished {
+                Ok(finished) => Ok(finished.contains(&request.id.0)),
+                Err(error) => Err(StoreError::database("finish", error.clone())),
+            };
+            // A caller that no longer waits has gone: nothing to do.
+            let _ = request.reply.send(answer);
+        }
+    }
+}
+
+/// Records a batch of finishes in one transaction; returns the ids whose lease still held
+/// (those recorded), or why the transaction failed (then none was).
+async fn finish_batch(
+    pool: &PgPool,
+    batch: &[FinishRequest],
+) -> Result<std::collections::HashSet<i64>, String> {
+    let text = |error: sqlx::Error| error.to_string();
+    let mut tx = pool.begin().await.map_err(text)?;
+    let ids: Vec<i64> = batch.iter().map(|r| r.id.0).collect();
+    let tokens: Vec<i64> = batch.iter().map(|r| r.token).collect();
+    // The deliveries their leases still hold, locked until the end of the transaction.
+    let leased = sqlx::query(
+        "SELECT d.id AS id, u.token AS token, d.resource_kind AS kind, d.resource_id AS rid, \
+           d.as_of AS as_of \
+         FROM UNNEST($1::BIGINT[], $2::BIGINT[]) AS u(id, token) \
+         JOIN steppay_inbox_deliveries d \
+           ON d.id = u.id AND d.lease_token = u.token AND d.status = 'pending' \
+         ORDER BY d.id FOR UPDATE OF d",
+    )
+    .bind(&ids)
+    .bind(&tokens)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(text)?;
+    struct Leased {
+        id: i64,
+        token: i64,
+        resource: Option<(String, String)>,
+        as_of: Option<DateTime<Utc>>,
+    }
+    let mut deliveries = Vec::with_capacity(leased.len());
+    for row in &leased {
+        let kind: Option<String> = row.try_get("kind").map_err(text)?;
+        let rid: Option<String> = row.try_get("rid").map_err(text)?;
+        deliveries.push(Leased {
+            id: row.try_get("id").map_err(text)?,
+            token: row.try_get("token").map_err(text)?,
+            resource: kind.zip(rid),
+            as_of: row.try_get("as_of").map_err(text)?,
+        });
+    }
+    // Their resources, when the same leases still hold them, locked too.
+    let (kinds, (rids, rtokens)): (Vec<String>, (Vec<String>, Vec<i64>)) = deliveries
+        .iter()
+        .filter_map(|d| {
+            let (kind, rid) = d.resource.clone()?;
+            Some((kind, (rid, d.token)))
+        })
+        .unzip();
+    let held: Vec<(String, String)> = if kinds.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(
+            "SELECT r.kind, r.id FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BIGINT[]) AS u(kind, id, token) \
+             JOIN steppay_inbox_resources r \
+               ON r.kind = u.kind AND r.id = u.id AND r.lease_token = u.token \
+             ORDER BY r.kind, r.id FOR UPDATE OF r",
+        )
+        .bind(&kinds)
+        .bind(&rids)
+        .bind(&rtokens)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(text)?
+    };
+    let held: std::collections::HashSet<(String, String)> = held.into_iter().collect();
+    let finishing: Vec<&Leased> = deliveries
+        .iter()
+        .filter(|d| d.resource.as_ref().is_none_or(|r| held.contains(r)))
+        .collect();
+    let finish_of = |id: i64| batch.iter().find(|r| r.id.0 == id).map(|r| &r.finish);
+    let mut update = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut resources = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for d in &finishing {
+        let Some(finish) = finish_of(d.id) else {
+            continue;
+        };
+        update.0.push(d.id);
+        update.1.push(finish.status.as_str());
+        update.2.push(finish.processed_at);
+        update.3.push(finish.next_attempt_at);
+        update.4.push(finish.last_error.clone());
+        if let Some((kind, rid)) = &d.resource {
+            resources.0.push(kind.clone());
+            resources.1.push(rid.clone());
+            resources.2.push(finish.advance);
+            resources.3.push(d.as_of);
+            resources.4.push(d.id);
+        }
+    }
+    if !update.0.is_empty() {
+        sqlx::query(
+            "UPDATE steppay_inbox_deliveries d SET status = u.status, \
+               processed_at = u.processed_at, next_attempt_at = u.next_attempt_at, \
+               last_error = COALESCE(u.last_error, d.last_error), \
+               locked_until = NULL, lease_token = NULL \
+             FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TIMESTAMPTZ[], $4::TIMESTAMPTZ[], $5::TEXT[]) \
+               AS u(id, status, processed_at, next_attempt_at, last_error) \
+             WHERE d.id = u.id",
+        )
+        .bind(&update.0)
+        .bind(&update.1)
+        .bind(&update.2)
+        .bind(&update.3)
+        .bind(&update.4)
+        .execute(&mut *tx)
+        .await
+        .map_err(text)?;
+    }
+    if !resources.0.is_empty() {
+        // Raises each applied as-of time (never lowers it) and releases the resource.
+        sqlx::query(
+            "UPDATE steppay_inbox_resources r SET \
+               applied_delivery = CASE WHEN u.advance \
+                 AND (r.applied_as_of IS NULL OR r.applied_as_of <= u.as_of) \
+                 THEN u.delivery ELSE r.applied_delivery END, \
+               applied_as_of = CASE WHEN u.advance \
+                 AND (r.applied_as_of IS NULL OR r.applied_as_of < u.as_of) \
+                 THEN u.as_of ELSE r.applied_as_of END, \
+               locked_until = NULL, lease_token = NULL \
+             FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BOOLEAN[], $4::TIMESTAMPTZ[], $5::BIGINT[]) \
+               AS u(kind, id, advance, as_of, delivery) \
+             WHERE r.kind = u.kind AND r.id = u.id",
+        )
+        .bind(&resources.0)
+        .bind(&resources.1)
+        .bind(&resources.2)
+        .bind(&resources.3)
+        .bind(&resources.4)
+        .execute(&mut *tx)
+        .await
+        .map_err(text)?;
+    }
+    tx.commit().await.map_err(text)?;
+    Ok(update.0.into_iter().collect())
+}
+
 fn resource_columns(resource: Option<&Resource>) -> (Option<String>, Option<String>) {
     match resource {
         Some(r) => (Some(r.kind.as_str().to_owned()), Some(r.id.clone())),
@@ -187,26 +382,20 @@ fn resource_columns(resource: Option<&Resource>) -> (Option<String>, Option<Stri
 impl PostgresStore {
     async fn insert_now(&self, new: NewDelivery) -> Result<Inserted, StoreError> {
         let op = "insert";
-        let mut tx = self.begin(op).await?;
         let next_attempt_at = (new.status == DeliveryStatus::Pending)
             .then(|| new.next_attempt_at.unwrap_or(new.received_at));
         let (kind, rid) = resource_columns(new.resource.as_ref());
-        if let (Some(kind), Some(rid)) = (&kind, &rid) {
-            // Does not wait for a claim that holds the row: the row exists, nothing to do.
-            sqlx::query(
-                "INSERT INTO steppay_inbox_resources (kind, id) VALUES ($1, $2) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(kind)
-            .bind(rid)
-            .execute(&mut *tx)
-            .await
-            .map_err(db(op))?;
-        }
+        // One statement, so one round trip and one commit: the resource's row (if new) and the
+        // delivery (unless its fingerprint is stored already). Neither insert waits for a
+        // claim that holds an existing row.
         let inserted: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO steppay_inbox_deliveries (fingerprint, event_name, is_test, \
-             signature_timestamp, received_at, body, resource_kind, resource_id, as_of, status, \
-             next_attempt_at, last_error) \
+            "WITH resource AS ( \
+               INSERT INTO steppay_inbox_resources (kind, id) \
+               SELECT $7, $8 WHERE $7::TEXT IS NOT NULL \
+               ON CONFLICT DO NOTHING) \
+             INSERT INTO steppay_inbox_deliveries (fingerprint, event_name, is_test, \
+               signature_timestamp, received_at, body, resource_kind, resource_id, as_of, status, \
+               next_attempt_at, last_error) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
              ON CONFLICT (fingerprint) DO NOTHING RETURNING id",
         )
@@ -222,31 +411,28 @@ impl PostgresStore {
         .bind(new.status.as_str())
         .bind(next_attempt_at)
         .bind(&new.last_error)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&self.pool)
         .await
         .map_err(db(op))?;
-        let result = match inserted {
-            Some(id) => Inserted::New(DeliveryId(id)),
-            None => {
-                let row = sqlx::query(
-                    "UPDATE steppay_inbox_deliveries SET duplicates = duplicates + 1, \
-                     last_duplicate_at = $2 WHERE fingerprint = $1 RETURNING id, status",
-                )
-                .bind(&new.fingerprint)
-                .bind(new.received_at)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db(op))?;
-                let original = DeliveryId(row.try_get("id").map_err(db(op))?);
-                let status: String = row.try_get("status").map_err(db(op))?;
-                Inserted::Duplicate {
-                    original,
-                    status: parse_status(original, &status)?,
-                }
-            }
-        };
-        tx.commit().await.map_err(db(op))?;
-        Ok(result)
+        if let Some(id) = inserted {
+            return Ok(Inserted::New(DeliveryId(id)));
+        }
+        // Stored before (and committed: the insert waited for it otherwise).
+        let row = sqlx::query(
+            "UPDATE steppay_inbox_deliveries SET duplicates = duplicates + 1, \
+             last_duplicate_at = $2 WHERE fingerprint = $1 RETURNING id, status",
+        )
+        .bind(&new.fingerprint)
+        .bind(new.received_at)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db(op))?;
+        let original = DeliveryId(row.try_get("id").map_err(db(op))?);
+        let status: String = row.try_get("status").map_err(db(op))?;
+        Ok(Inserted::Duplicate {
+            original,
+            status: parse_status(original, &status)?,
+        })
     }
 
     async fn claim_now(&self, request: ClaimRequest) -> Result<Vec<Claimed>, StoreError> {
@@ -257,23 +443,32 @@ impl PostgresStore {
         // locked (other claimers skip them); when a row changed after this statement's
         // snapshot, PostgreSQL re-checks the conditions on its newest version, so a resource
         // leased or a delivery finished meanwhile is not taken.
-        let heads = sqlx::query(
-            "SELECT d.id AS id, r.applied_as_of AS applied_as_of, r.kind AS kind, r.id AS rid \
-             FROM steppay_inbox_deliveries d \
-             JOIN steppay_inbox_resources r ON r.kind = d.resource_kind AND r.id = d.resource_id \
-             WHERE d.status = 'pending' AND (d.next_attempt_at <= $1 OR d.id = $3) \
-               AND (r.locked_until IS NULL OR r.locked_until <= $1) \
-               AND ($3::BIGINT IS NULL OR d.id = $3) \
-               AND NOT EXISTS (SELECT 1 FROM steppay_inbox_deliveries e \
-                   WHERE e.status = 'pending' AND e.resource_kind = d.resource_kind \
-                     AND e.resource_id = d.resource_id \
-                     AND (e.as_of, e.id) < (d.as_of, d.id)) \
-             ORDER BY d.next_attempt_at, d.id LIMIT $2 \
-             FOR UPDATE OF d, r SKIP LOCKED",
-        )
-        .bind(request.now)
-        .bind(i64::from(request.limit))
-        .bind(only)
+        let heads = match only {
+            None => sqlx::query(concat!(
+                "SELECT d.id AS id, r.applied_as_of AS applied_as_of, r.kind AS kind, r.id AS rid \
+                 FROM steppay_inbox_deliveries d \
+                 JOIN steppay_inbox_resources r ON r.kind = d.resource_kind AND r.id = d.resource_id \
+                 WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
+                   AND (r.locked_until IS NULL OR r.locked_until <= $1) AND ",
+                not_behind!(),
+                " ORDER BY d.next_attempt_at, d.id LIMIT $2 \
+                 FOR UPDATE OF d, r SKIP LOCKED"
+            ))
+            .bind(request.now)
+            .bind(i64::from(request.limit)),
+            // The one delivery asked for, due or not.
+            Some(id) => sqlx::query(concat!(
+                "SELECT d.id AS id, r.applied_as_of AS applied_as_of, r.kind AS kind, r.id AS rid \
+                 FROM steppay_inbox_deliveries d \
+                 JOIN steppay_inbox_resources r ON r.kind = d.resource_kind AND r.id = d.resource_id \
+                 WHERE d.id = $2 AND d.status = 'pending' \
+                   AND (r.locked_until IS NULL OR r.locked_until <= $1) AND ",
+                not_behind!(),
+                " FOR UPDATE OF d, r SKIP LOCKED"
+            ))
+            .bind(request.now)
+            .bind(id),
+        }
         .fetch_all(&mut *tx)
         .await
         .map_err(db(op))?;
@@ -302,20 +497,28 @@ impl PostgresStore {
             .await
             .map_err(db(op))?;
         }
-        let room = i64::from(request.limit) - picked.len() as i64;
+        let room = i64::from(request.limit) - i64::try_from(picked.len()).unwrap_or(i64::MAX);
         if room > 0 {
-            let loose: Vec<i64> = sqlx::query_scalar(
-                "SELECT id FROM steppay_inbox_deliveries \
-                 WHERE status = 'pending' AND resource_kind IS NULL \
-                   AND (next_attempt_at <= $1 OR id = $3) \
-                   AND (locked_until IS NULL OR locked_until <= $1) \
-                   AND ($3::BIGINT IS NULL OR id = $3) \
-                 ORDER BY next_attempt_at, id LIMIT $2 \
-                 FOR UPDATE SKIP LOCKED",
-            )
-            .bind(request.now)
-            .bind(room)
-            .bind(only)
+            // Deliveries about no resource, one by one.
+            let loose: Vec<i64> = match only {
+                None => sqlx::query_scalar(
+                    "SELECT id FROM steppay_inbox_deliveries \
+                     WHERE status = 'pending' AND resource_kind IS NULL AND next_attempt_at <= $1 \
+                       AND (locked_until IS NULL OR locked_until <= $1) \
+                     ORDER BY next_attempt_at, id LIMIT $2 \
+                     FOR UPDATE SKIP LOCKED",
+                )
+                .bind(request.now)
+                .bind(room),
+                Some(id) => sqlx::query_scalar(
+                    "SELECT id FROM steppay_inbox_deliveries \
+                     WHERE id = $2 AND status = 'pending' AND resource_kind IS NULL \
+                       AND (locked_until IS NULL OR locked_until <= $1) \
+                     FOR UPDATE SKIP LOCKED",
+                )
+                .bind(request.now)
+                .bind(id),
+            }
             .fetch_all(&mut *tx)
             .await
             .map_err(db(op))?;
@@ -347,70 +550,6 @@ impl PostgresStore {
         tx.commit().await.map_err(db(op))?;
         claimed.sort_by_key(|c| (c.delivery.next_attempt_at, c.delivery.id));
         Ok(claimed)
-    }
-
-    async fn finish_now(
-        &self,
-        id: DeliveryId,
-        token: i64,
-        now: DateTime<Utc>,
-        completion: Completion,
-    ) -> Result<bool, StoreError> {
-        let op = "finish";
-        let finish = Finish::of(completion, now);
-        let mut tx = self.begin(op).await?;
-        // Marks the delivery only while this lease holds it (the row stays locked until
-        // commit).
-        let Some(row) = sqlx::query(
-            "UPDATE steppay_inbox_deliveries SET status = $3, processed_at = $4, \
-               next_attempt_at = $5, last_error = COALESCE($6, last_error), \
-               locked_until = NULL, lease_token = NULL \
-             WHERE id = $1 AND lease_token = $2 AND status = 'pending' \
-             RETURNING resource_kind, resource_id, as_of",
-        )
-        .bind(id.0)
-        .bind(token)
-        .bind(finish.status.as_str())
-        .bind(finish.processed_at)
-        .bind(finish.next_attempt_at)
-        .bind(&finish.last_error)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db(op))?
-        else {
-            return Ok(false);
-        };
-        let kind: Option<String> = row.try_get("resource_kind").map_err(db(op))?;
-        let rid: Option<String> = row.try_get("resource_id").map_err(db(op))?;
-        let as_of: Option<DateTime<Utc>> = row.try_get("as_of").map_err(db(op))?;
-        if let (Some(kind), Some(rid)) = (kind, rid) {
-            // Raises the applied as-of time (never lowers it) and releases the resource, in the
-            // transaction that marks the delivery, only while this lease holds the resource.
-            let updated = sqlx::query(
-                "UPDATE steppay_inbox_resources SET \
-                   applied_delivery = CASE WHEN $3 AND (applied_as_of IS NULL OR applied_as_of <= $4) \
-                     THEN $5 ELSE applied_delivery END, \
-                   applied_as_of = CASE WHEN $3 AND (applied_as_of IS NULL OR applied_as_of < $4) \
-                     THEN $4 ELSE applied_as_of END, \
-                   locked_until = NULL, lease_token = NULL \
-                 WHERE kind = $1 AND id = $2 AND lease_token = $6",
-            )
-            .bind(kind)
-            .bind(rid)
-            .bind(finish.advance)
-            .bind(as_of)
-            .bind(id.0)
-            .bind(token)
-            .execute(&mut *tx)
-            .await
-            .map_err(db(op))?;
-            if updated.rows_affected() == 0 {
-                tx.rollback().await.map_err(db(op))?;
-                return Ok(false);
-            }
-        }
-        tx.commit().await.map_err(db(op))?;
-        Ok(true)
     }
 
     async fn requeue_now(
@@ -490,7 +629,19 @@ impl InboxStore for PostgresStore {
         now: DateTime<Utc>,
         completion: Completion,
     ) -> StoreFuture<'_, bool> {
-        Box::pin(self.finish_now(id, token, now, completion))
+        Box::pin(async move {
+            let (reply, answer) = oneshot::channel();
+            let gone =
+                || StoreError::database("finish", "the PostgreSQL finisher task has stopped");
+            let request = FinishRequest {
+                id,
+                token,
+                finish: Finish::of(completion, now),
+                reply,
+            };
+            self.finisher.send(request).await.map_err(|_| gone())?;
+            answer.await.map_err(|_| gone())?
+        })
     }
 
     fn get(&self, id: DeliveryId) -> StoreFuture<'_, Option<Delivery>> {

@@ -32,6 +32,7 @@ pub(super) fn migrator(files: &[(i64, &'static str, &'static str)]) -> Migrator 
 }
 
 /// The column values an attempt's end writes.
+#[derive(Debug)]
 pub(super) struct Finish {
     pub status: DeliveryStatus,
     pub processed_at: Option<DateTime<Utc>>,

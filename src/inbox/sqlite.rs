@@ -8,7 +8,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
+use tokio::sync::{mpsc, oneshot};
 
 use super::record::{Classification, Delivery, DeliveryId, DeliveryStatus, NewDelivery};
 use super::sql::{count, db, migrator, Finish};
@@ -23,6 +24,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[(
     "inbox",
     include_str!("../../migrations/sqlite/0001_inbox.sql"),
 )];
+
+/// No pending delivery of the same resource goes before `d` (smaller `(as_of, id)`).
+macro_rules! not_behind {
+    () => {
+        "NOT EXISTS (SELECT 1 FROM steppay_inbox_deliveries e \
+           WHERE e.status = 'pending' AND e.resource_kind = d.resource_kind \
+             AND e.resource_id = d.resource_id \
+             AND (e.as_of < d.as_of OR (e.as_of = d.as_of AND e.id < d.id)))"
+    };
+}
 
 macro_rules! columns {
     () => {
@@ -63,9 +74,19 @@ pub enum SqliteDurability {
 /// `PostgresStore`.
 ///
 /// Needs Rust 1.94 (sqlx 0.9).
+///
+/// **Group commit.** SQLite lets one transaction write at a time, and with `synchronous =
+/// FULL` each commit waits for the disk. So the store's hot writes (storing, claiming and
+/// finishing deliveries) go to one writer task per store, which runs everything queued
+/// meanwhile in one transaction and answers each once the transaction is committed (if the
+/// transaction fails, each write runs again alone, so that one failing write fails alone). A
+/// burst of deliveries then costs a few commits instead of one each, and nothing is
+/// acknowledged before it is on disk. Opening a store spawns the writer on the current tokio
+/// runtime; it ends when the last clone of the store is dropped.
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    writer: mpsc::Sender<Write>,
 }
 
 impl SqliteStore {
@@ -130,7 +151,9 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(|error| StoreError::Migration(Box::new(error)))?;
-        Ok(Self { pool })
+        let (writer, writes) = mpsc::channel(WRITE_QUEUE);
+        tokio::spawn(write_batches(pool.clone(), writes));
+        Ok(Self { pool, writer })
     }
 
     /// The connection pool.
@@ -142,13 +165,142 @@ impl SqliteStore {
         &self,
         operation: &'static str,
     ) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        // IMMEDIATE takes the write lock first, so what the transaction reads stays true
-        // until it commits, across connections and processes.
-        self.pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(db(operation))
+        begin(&self.pool, operation).await
     }
+
+    /// Queues a write for the writer task and waits for its answer.
+    async fn write<T>(
+        &self,
+        write: Write,
+        answer: oneshot::Receiver<Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        let gone = || StoreError::database("write", "the SQLite writer task has stopped");
+        self.writer.send(write).await.map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?
+    }
+}
+
+/// A write transaction. IMMEDIATE takes the write lock first, so what the transaction reads
+/// stays true until it commits, across connections and processes.
+async fn begin(
+    pool: &SqlitePool,
+    operation: &'static str,
+) -> Result<Transaction<'static, Sqlite>, StoreError> {
+    pool.begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(db(operation))
+}
+
+/// How many writes may wait for the writer; more wait to be queued.
+const WRITE_QUEUE: usize = 1024;
+
+/// The most writes one transaction of the writer runs.
+const WRITE_BATCH: usize = 256;
+
+/// A write for the writer task, with where to send its result.
+#[derive(Debug)]
+enum Write {
+    Insert(NewDelivery, oneshot::Sender<Result<Inserted, StoreError>>),
+    Claim(
+        ClaimRequest,
+        oneshot::Sender<Result<Vec<Claimed>, StoreError>>,
+    ),
+    Finish {
+        id: DeliveryId,
+        token: i64,
+        now: DateTime<Utc>,
+        completion: Completion,
+        reply: oneshot::Sender<Result<bool, StoreError>>,
+    },
+}
+
+/// What a write returned.
+enum Applied {
+    Inserted(Inserted),
+    Claimed(Vec<Claimed>),
+    Finished(bool),
+}
+
+impl Write {
+    /// Runs this write in `tx`. It can run again: a batch whose transaction failed is
+    /// replayed write by write.
+    async fn apply(&self, tx: &mut SqliteConnection) -> Result<Applied, StoreError> {
+        Ok(match self {
+            Write::Insert(new, _) => Applied::Inserted(insert_in(tx, new).await?),
+            Write::Claim(request, _) => Applied::Claimed(claim_in(tx, *request).await?),
+            Write::Finish {
+                id,
+                token,
+                now,
+                completion,
+                ..
+            } => Applied::Finished(finish_in(tx, *id, *token, *now, completion.clone()).await?),
+        })
+    }
+
+    /// Answers the caller. (A caller that no longer waits has gone: nothing to do.)
+    fn reply(self, result: Result<Applied, StoreError>) {
+        let mismatch = || StoreError::database("write", "a write got another write's result");
+        match self {
+            Write::Insert(_, reply) => {
+                let _ = reply.send(result.and_then(|applied| match applied {
+                    Applied::Inserted(inserted) => Ok(inserted),
+                    _ => Err(mismatch()),
+                }));
+            }
+            Write::Claim(_, reply) => {
+                let _ = reply.send(result.and_then(|applied| match applied {
+                    Applied::Claimed(claimed) => Ok(claimed),
+                    _ => Err(mismatch()),
+                }));
+            }
+            Write::Finish { reply, .. } => {
+                let _ = reply.send(result.and_then(|applied| match applied {
+                    Applied::Finished(finished) => Ok(finished),
+                    _ => Err(mismatch()),
+                }));
+            }
+        }
+    }
+}
+
+/// The writer task: runs the queued writes in batches, one transaction each.
+async fn write_batches(pool: SqlitePool, mut writes: mpsc::Receiver<Write>) {
+    let mut batch = Vec::with_capacity(WRITE_BATCH);
+    while writes.recv_many(&mut batch, WRITE_BATCH).await > 0 {
+        match run_all(&pool, &batch).await {
+            Ok(results) => {
+                for (write, result) in batch.drain(..).zip(results) {
+                    write.reply(Ok(result));
+                }
+            }
+            // Rare (a database error, not a duplicate or a lost lease, which are results):
+            // nothing of the batch was committed, so each write runs again in a transaction
+            // of its own and fails alone.
+            Err(_) => {
+                for write in batch.drain(..) {
+                    let result = run_all(&pool, std::slice::from_ref(&write)).await;
+                    write.reply(result.and_then(|mut results| {
+                        results
+                            .pop()
+                            .ok_or_else(|| StoreError::database("write", "no result"))
+                    }));
+                }
+            }
+        }
+    }
+}
+
+/// Runs `writes` in one transaction: all their results once committed, or the first error
+/// (then nothing was committed).
+async fn run_all(pool: &SqlitePool, writes: &[Write]) -> Result<Vec<Applied>, StoreError> {
+    let mut tx = begin(pool, "write").await?;
+    let mut results = Vec::with_capacity(writes.len());
+    for write in writes {
+        results.push(write.apply(&mut tx).await?);
+    }
+    tx.commit().await.map_err(db("commit"))?;
+    Ok(results)
 }
 
 fn micros(time: DateTime<Utc>) -> i64 {
@@ -204,188 +356,212 @@ fn delivery(row: &SqliteRow) -> Result<Delivery, StoreError> {
     })
 }
 
-impl SqliteStore {
-    async fn insert_now(&self, new: NewDelivery) -> Result<Inserted, StoreError> {
-        let op = "insert";
-        let mut tx = self.begin(op).await?;
-        let next_attempt_at = (new.status == DeliveryStatus::Pending)
-            .then(|| micros(new.next_attempt_at.unwrap_or(new.received_at)));
-        let (kind, rid) = match &new.resource {
-            Some(r) => (Some(r.kind.as_str().to_owned()), Some(r.id.clone())),
-            None => (None, None),
-        };
-        let inserted: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO steppay_inbox_deliveries (fingerprint, event_name, is_test, \
+/// Stores a delivery, inside the writer's transaction.
+async fn insert_in(tx: &mut SqliteConnection, new: &NewDelivery) -> Result<Inserted, StoreError> {
+    let op = "insert";
+    let next_attempt_at = (new.status == DeliveryStatus::Pending)
+        .then(|| micros(new.next_attempt_at.unwrap_or(new.received_at)));
+    let (kind, rid) = match &new.resource {
+        Some(r) => (Some(r.kind.as_str().to_owned()), Some(r.id.clone())),
+        None => (None, None),
+    };
+    let inserted: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO steppay_inbox_deliveries (fingerprint, event_name, is_test, \
              signature_timestamp, received_at, body, resource_kind, resource_id, as_of, status, \
              next_attempt_at, last_error) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
              ON CONFLICT (fingerprint) DO NOTHING RETURNING id",
-        )
-        .bind(&new.fingerprint)
-        .bind(&new.event_name)
-        .bind(new.is_test)
-        .bind(new.signature_timestamp)
-        .bind(micros(new.received_at))
-        .bind(&new.body)
-        .bind(&kind)
-        .bind(&rid)
-        .bind(opt_micros(new.as_of))
-        .bind(new.status.as_str())
-        .bind(next_attempt_at)
-        .bind(&new.last_error)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db(op))?;
-        let result = match inserted {
-            Some(id) => {
-                if let (Some(kind), Some(rid)) = (&kind, &rid) {
-                    sqlx::query(
-                        "INSERT INTO steppay_inbox_resources (kind, id) VALUES (?1, ?2) \
+    )
+    .bind(&new.fingerprint)
+    .bind(&new.event_name)
+    .bind(new.is_test)
+    .bind(new.signature_timestamp)
+    .bind(micros(new.received_at))
+    .bind(&new.body)
+    .bind(&kind)
+    .bind(&rid)
+    .bind(opt_micros(new.as_of))
+    .bind(new.status.as_str())
+    .bind(next_attempt_at)
+    .bind(&new.last_error)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db(op))?;
+    let result = match inserted {
+        Some(id) => {
+            if let (Some(kind), Some(rid)) = (&kind, &rid) {
+                sqlx::query(
+                    "INSERT INTO steppay_inbox_resources (kind, id) VALUES (?1, ?2) \
                          ON CONFLICT DO NOTHING",
-                    )
-                    .bind(kind)
-                    .bind(rid)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db(op))?;
-                }
-                Inserted::New(DeliveryId(id))
-            }
-            None => {
-                let row = sqlx::query(
-                    "UPDATE steppay_inbox_deliveries SET duplicates = duplicates + 1, \
-                     last_duplicate_at = ?2 WHERE fingerprint = ?1 RETURNING id, status",
                 )
-                .bind(&new.fingerprint)
-                .bind(micros(new.received_at))
-                .fetch_one(&mut *tx)
+                .bind(kind)
+                .bind(rid)
+                .execute(&mut *tx)
                 .await
                 .map_err(db(op))?;
-                let original = DeliveryId(row.try_get("id").map_err(db(op))?);
-                let status: String = row.try_get("status").map_err(db(op))?;
-                let status =
-                    status
-                        .parse()
-                        .map_err(|e: super::UnknownStatus| StoreError::Corrupt {
-                            id: original,
-                            reason: e.to_string(),
-                        })?;
-                Inserted::Duplicate { original, status }
             }
-        };
-        tx.commit().await.map_err(db(op))?;
-        Ok(result)
-    }
-
-    async fn claim_now(&self, request: ClaimRequest) -> Result<Vec<Claimed>, StoreError> {
-        let op = "claim";
-        let now = micros(request.now);
-        let until = micros(request.lease_until);
-        let only = request.only.map(|id| id.0);
-        let mut tx = self.begin(op).await?;
-        // The head of each resource's queue, when no lease on the resource runs.
-        let heads = sqlx::query(
-            "SELECT d.id AS id, r.applied_as_of AS applied_as_of, r.kind AS kind, r.id AS rid \
-             FROM steppay_inbox_deliveries d \
-             JOIN steppay_inbox_resources r ON r.kind = d.resource_kind AND r.id = d.resource_id \
-             WHERE d.status = 'pending' AND (d.next_attempt_at <= ?1 OR d.id = ?3) \
-               AND (r.locked_until IS NULL OR r.locked_until <= ?1) \
-               AND (?3 IS NULL OR d.id = ?3) \
-               AND NOT EXISTS (SELECT 1 FROM steppay_inbox_deliveries e \
-                   WHERE e.status = 'pending' AND e.resource_kind = d.resource_kind \
-                     AND e.resource_id = d.resource_id \
-                     AND (e.as_of < d.as_of OR (e.as_of = d.as_of AND e.id < d.id))) \
-             ORDER BY d.next_attempt_at, d.id LIMIT ?2",
-        )
-        .bind(now)
-        .bind(i64::from(request.limit))
-        .bind(only)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db(op))?;
-        let mut picked: Vec<(i64, Option<i64>)> = Vec::new();
-        for row in &heads {
-            let id: i64 = row.try_get("id").map_err(db(op))?;
-            let kind: String = row.try_get("kind").map_err(db(op))?;
-            let rid: String = row.try_get("rid").map_err(db(op))?;
-            sqlx::query(
-                "UPDATE steppay_inbox_resources SET locked_until = ?3, lease_token = ?4 \
-                 WHERE kind = ?1 AND id = ?2",
-            )
-            .bind(kind)
-            .bind(rid)
-            .bind(until)
-            .bind(request.token)
-            .execute(&mut *tx)
-            .await
-            .map_err(db(op))?;
-            picked.push((id, row.try_get("applied_as_of").map_err(db(op))?));
+            Inserted::New(DeliveryId(id))
         }
-        let room = i64::from(request.limit) - picked.len() as i64;
-        if room > 0 {
-            let loose: Vec<i64> = sqlx::query_scalar(
-                "SELECT id FROM steppay_inbox_deliveries \
-                 WHERE status = 'pending' AND resource_kind IS NULL \
-                   AND (next_attempt_at <= ?1 OR id = ?3) \
-                   AND (locked_until IS NULL OR locked_until <= ?1) AND (?3 IS NULL OR id = ?3) \
-                 ORDER BY next_attempt_at, id LIMIT ?2",
+        None => {
+            let row = sqlx::query(
+                "UPDATE steppay_inbox_deliveries SET duplicates = duplicates + 1, \
+                     last_duplicate_at = ?2 WHERE fingerprint = ?1 RETURNING id, status",
             )
-            .bind(now)
-            .bind(room)
-            .bind(only)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db(op))?;
-            picked.extend(loose.into_iter().map(|id| (id, None)));
-        }
-        let mut claimed = Vec::with_capacity(picked.len());
-        for (id, applied) in picked {
-            let row = sqlx::query(concat!(
-                "UPDATE steppay_inbox_deliveries SET attempts = attempts + 1, locked_until = ?2, \
-                 lease_token = ?3 WHERE id = ?1 RETURNING ",
-                columns!()
-            ))
-            .bind(id)
-            .bind(until)
-            .bind(request.token)
+            .bind(&new.fingerprint)
+            .bind(micros(new.received_at))
             .fetch_one(&mut *tx)
             .await
             .map_err(db(op))?;
-            claimed.push(Claimed::new(delivery(&row)?, time(applied)));
+            let original = DeliveryId(row.try_get("id").map_err(db(op))?);
+            let status: String = row.try_get("status").map_err(db(op))?;
+            let status = status
+                .parse()
+                .map_err(|e: super::UnknownStatus| StoreError::Corrupt {
+                    id: original,
+                    reason: e.to_string(),
+                })?;
+            Inserted::Duplicate { original, status }
         }
-        tx.commit().await.map_err(db(op))?;
-        Ok(claimed)
-    }
+    };
+    Ok(result)
+}
 
-    async fn finish_now(
-        &self,
-        id: DeliveryId,
-        token: i64,
-        now: DateTime<Utc>,
-        completion: Completion,
-    ) -> Result<bool, StoreError> {
-        let op = "finish";
-        let finish = Finish::of(completion, now);
-        let mut tx = self.begin(op).await?;
-        let Some(row) = sqlx::query(
-            "SELECT resource_kind, resource_id, as_of FROM steppay_inbox_deliveries \
-             WHERE id = ?1 AND lease_token = ?2 AND status = 'pending'",
+/// The head of each resource's queue that is due, when no lease on the resource runs.
+const DUE_HEADS: &str = concat!(
+    "SELECT d.id AS id, r.applied_as_of AS applied_as_of, r.kind AS kind, r.id AS rid \
+     FROM steppay_inbox_deliveries d \
+     JOIN steppay_inbox_resources r ON r.kind = d.resource_kind AND r.id = d.resource_id \
+     WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 \
+       AND (r.locked_until IS NULL OR r.locked_until <= ?1) AND ",
+    not_behind!(),
+    " ORDER BY d.next_attempt_at, d.id LIMIT ?2"
+);
+
+/// The one delivery a claim asks for, due or not, if it heads its resource's queue and no
+/// lease on the resource runs.
+const ONE_HEAD: &str = concat!(
+    "SELECT d.id AS id, r.applied_as_of AS applied_as_of, r.kind AS kind, r.id AS rid \
+     FROM steppay_inbox_deliveries d \
+     JOIN steppay_inbox_resources r ON r.kind = d.resource_kind AND r.id = d.resource_id \
+     WHERE d.id = ?2 AND d.status = 'pending' \
+       AND (r.locked_until IS NULL OR r.locked_until <= ?1) AND ",
+    not_behind!()
+);
+
+/// Leases a batch of due deliveries, inside the writer's transaction.
+async fn claim_in(
+    tx: &mut SqliteConnection,
+    request: ClaimRequest,
+) -> Result<Vec<Claimed>, StoreError> {
+    let op = "claim";
+    let now = micros(request.now);
+    let until = micros(request.lease_until);
+    let only = request.only.map(|id| id.0);
+    let heads = match only {
+        None => sqlx::query(DUE_HEADS)
+            .bind(now)
+            .bind(i64::from(request.limit))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db(op))?,
+        Some(id) => sqlx::query(ONE_HEAD)
+            .bind(now)
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db(op))?,
+    };
+    let mut picked: Vec<(i64, Option<i64>)> = Vec::new();
+    for row in &heads {
+        let id: i64 = row.try_get("id").map_err(db(op))?;
+        let kind: String = row.try_get("kind").map_err(db(op))?;
+        let rid: String = row.try_get("rid").map_err(db(op))?;
+        sqlx::query(
+            "UPDATE steppay_inbox_resources SET locked_until = ?3, lease_token = ?4 \
+                 WHERE kind = ?1 AND id = ?2",
         )
-        .bind(id.0)
-        .bind(token)
-        .fetch_optional(&mut *tx)
+        .bind(kind)
+        .bind(rid)
+        .bind(until)
+        .bind(request.token)
+        .execute(&mut *tx)
         .await
-        .map_err(db(op))?
-        else {
-            return Ok(false);
-        };
-        let kind: Option<String> = row.try_get("resource_kind").map_err(db(op))?;
-        let rid: Option<String> = row.try_get("resource_id").map_err(db(op))?;
-        let as_of: Option<i64> = row.try_get("as_of").map_err(db(op))?;
-        if let (Some(kind), Some(rid)) = (kind, rid) {
-            // Raise the applied as-of time (never lower it) and release the resource, in the
-            // same transaction that marks the delivery.
-            let updated = sqlx::query(
+        .map_err(db(op))?;
+        picked.push((id, row.try_get("applied_as_of").map_err(db(op))?));
+    }
+    let room = i64::from(request.limit) - i64::try_from(picked.len()).unwrap_or(i64::MAX);
+    if room > 0 {
+        // Deliveries about no resource, one by one.
+        let loose: Vec<i64> = match only {
+            None => sqlx::query_scalar(
+                "SELECT id FROM steppay_inbox_deliveries \
+                     WHERE status = 'pending' AND resource_kind IS NULL AND next_attempt_at <= ?1 \
+                       AND (locked_until IS NULL OR locked_until <= ?1) \
+                     ORDER BY next_attempt_at, id LIMIT ?2",
+            )
+            .bind(now)
+            .bind(room),
+            Some(id) => sqlx::query_scalar(
+                "SELECT id FROM steppay_inbox_deliveries \
+                     WHERE id = ?2 AND status = 'pending' AND resource_kind IS NULL \
+                       AND (locked_until IS NULL OR locked_until <= ?1)",
+            )
+            .bind(now)
+            .bind(id),
+        }
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db(op))?;
+        picked.extend(loose.into_iter().map(|id| (id, None)));
+    }
+    let mut claimed = Vec::with_capacity(picked.len());
+    for (id, applied) in picked {
+        let row = sqlx::query(concat!(
+            "UPDATE steppay_inbox_deliveries SET attempts = attempts + 1, locked_until = ?2, \
+                 lease_token = ?3 WHERE id = ?1 RETURNING ",
+            columns!()
+        ))
+        .bind(id)
+        .bind(until)
+        .bind(request.token)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db(op))?;
+        claimed.push(Claimed::new(delivery(&row)?, time(applied)));
+    }
+    Ok(claimed)
+}
+
+/// Ends an attempt under its lease, inside the writer's transaction. Changes nothing when
+/// the lease no longer holds.
+async fn finish_in(
+    tx: &mut SqliteConnection,
+    id: DeliveryId,
+    token: i64,
+    now: DateTime<Utc>,
+    completion: Completion,
+) -> Result<bool, StoreError> {
+    let op = "finish";
+    let finish = Finish::of(completion, now);
+    let Some(row) = sqlx::query(
+        "SELECT resource_kind, resource_id, as_of FROM steppay_inbox_deliveries \
+             WHERE id = ?1 AND lease_token = ?2 AND status = 'pending'",
+    )
+    .bind(id.0)
+    .bind(token)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db(op))?
+    else {
+        return Ok(false);
+    };
+    let kind: Option<String> = row.try_get("resource_kind").map_err(db(op))?;
+    let rid: Option<String> = row.try_get("resource_id").map_err(db(op))?;
+    let as_of: Option<i64> = row.try_get("as_of").map_err(db(op))?;
+    if let (Some(kind), Some(rid)) = (kind, rid) {
+        // Raise the applied as-of time (never lower it) and release the resource, in the
+        // same transaction that marks the delivery.
+        let updated = sqlx::query(
                 "UPDATE steppay_inbox_resources SET \
                    applied_delivery = CASE WHEN ?3 AND (applied_as_of IS NULL OR applied_as_of <= ?4) \
                      THEN ?5 ELSE applied_delivery END, \
@@ -403,29 +579,29 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(db(op))?;
-            if updated.rows_affected() == 0 {
-                return Ok(false);
-            }
+        if updated.rows_affected() == 0 {
+            return Ok(false);
         }
-        sqlx::query(
-            "UPDATE steppay_inbox_deliveries SET status = ?3, processed_at = ?4, \
+    }
+    sqlx::query(
+        "UPDATE steppay_inbox_deliveries SET status = ?3, processed_at = ?4, \
                next_attempt_at = ?5, last_error = COALESCE(?6, last_error), \
                locked_until = NULL, lease_token = NULL \
              WHERE id = ?1 AND lease_token = ?2",
-        )
-        .bind(id.0)
-        .bind(token)
-        .bind(finish.status.as_str())
-        .bind(opt_micros(finish.processed_at))
-        .bind(opt_micros(finish.next_attempt_at))
-        .bind(finish.last_error)
-        .execute(&mut *tx)
-        .await
-        .map_err(db(op))?;
-        tx.commit().await.map_err(db(op))?;
-        Ok(true)
-    }
+    )
+    .bind(id.0)
+    .bind(token)
+    .bind(finish.status.as_str())
+    .bind(opt_micros(finish.processed_at))
+    .bind(opt_micros(finish.next_attempt_at))
+    .bind(finish.last_error)
+    .execute(&mut *tx)
+    .await
+    .map_err(db(op))?;
+    Ok(true)
+}
 
+impl SqliteStore {
     async fn requeue_now(
         &self,
         id: DeliveryId,
@@ -491,11 +667,17 @@ impl SqliteStore {
 
 impl InboxStore for SqliteStore {
     fn insert(&self, delivery: NewDelivery) -> StoreFuture<'_, Inserted> {
-        Box::pin(self.insert_now(delivery))
+        Box::pin(async move {
+            let (reply, answer) = oneshot::channel();
+            self.write(Write::Insert(delivery, reply), answer).await
+        })
     }
 
     fn claim(&self, request: ClaimRequest) -> StoreFuture<'_, Vec<Claimed>> {
-        Box::pin(self.claim_now(request))
+        Box::pin(async move {
+            let (reply, answer) = oneshot::channel();
+            self.write(Write::Claim(request, reply), answer).await
+        })
     }
 
     fn finish(
@@ -505,7 +687,17 @@ impl InboxStore for SqliteStore {
         now: DateTime<Utc>,
         completion: Completion,
     ) -> StoreFuture<'_, bool> {
-        Box::pin(self.finish_now(id, token, now, completion))
+        Box::pin(async move {
+            let (reply, answer) = oneshot::channel();
+            let write = Write::Finish {
+                id,
+                token,
+                now,
+                completion,
+                reply,
+            };
+            self.write(write, answer).await
+        })
     }
 
     fn get(&self, id: DeliveryId) -> StoreFuture<'_, Option<Delivery>> {

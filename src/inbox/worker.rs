@@ -81,8 +81,11 @@ async fn run(inbox: Inbox, processor: Arc<dyn Processor>, stop: Arc<Notify>, _ru
         }
         let in_flight = u32::try_from(tasks.len()).unwrap_or(u32::MAX);
         let free = config.concurrency.saturating_sub(in_flight);
+        // Claims in batches: each claim is a transaction, so wait until half the slots are
+        // free (or all are) rather than claiming one delivery per finished one.
+        let refill = free > 0 && (free >= (config.concurrency / 2).max(1) || tasks.is_empty());
         let mut full_batch = false;
-        if !stopping && free > 0 {
+        if !stopping && refill {
             let request = inbox.claim_request(Utc::now(), free);
             match inbox.shared.store.claim(request).await {
                 Ok(claimed) => {
