@@ -103,6 +103,8 @@ fn status_code(status: u16) -> StatusCode {
     StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
+/// The `Steppay-Signature` header (http's header map, looked up case-insensitively: StepPay's
+/// deliveries have arrived as `steppay-signature`).
 fn signature_header(headers: &HeaderMap) -> Option<String> {
     headers
         .get(SIGNATURE_HEADER)

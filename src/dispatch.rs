@@ -24,6 +24,28 @@ use crate::{Error, Event, Webhook};
 /// let meta = WebhookMeta::new(1795046400, "v1", "payment.completed");
 /// assert_eq!(meta.event_name, "payment.completed");
 /// assert_eq!(meta.sent_at().unwrap().to_rfc3339(), "2026-11-19T00:00:00+00:00");
+/// assert!(!meta.is_test);
+/// assert!(meta.with_is_test(true).is_test);
+/// ```
+///
+/// Skipping StepPay's test deliveries in production, in one handler method:
+///
+/// ```
+/// use steppay_webhook::{Payment, WebhookHandler, WebhookMeta};
+///
+/// struct Shop { production: bool }
+///
+/// impl WebhookHandler for Shop {
+///     type Error = std::convert::Infallible;
+///
+///     fn on_payment_completed(&self, meta: WebhookMeta<'_>, payment: &Payment) -> Result<(), Self::Error> {
+///         if meta.is_test && self.production {
+///             return Ok(()); // acknowledged (200), nothing recorded
+///         }
+///         println!("order {:?} paid", payment.order_id);
+///         Ok(())
+///     }
+/// }
 /// ```
 #[derive(Clone, Copy)]
 #[non_exhaustive]
@@ -34,6 +56,10 @@ pub struct WebhookMeta<'a> {
     pub version: &'a str,
     /// The event type's wire name, e.g. `"payment.completed"`.
     pub event_name: &'a str,
+    /// Whether StepPay sent the delivery in test mode: the envelope's `"isTest": true`.
+    /// `false` when it said `false` or did not have the field; [`Webhook::is_test`] keeps
+    /// the difference.
+    pub is_test: bool,
     /// Set by the default handler methods, so that [`dispatch`] can tell a delivery your
     /// code handled from one it did not.
     unhandled: Option<&'a AtomicBool>,
@@ -55,20 +81,29 @@ pub(crate) struct DeliveryFacts {
 }
 
 impl<'a> WebhookMeta<'a> {
-    /// Metadata built by hand, for calling a handler method directly in your own tests.
+    /// Metadata built by hand, for calling a handler method directly in your own tests: a
+    /// live delivery (`is_test` false; see [`WebhookMeta::with_is_test`]).
     pub fn new(timestamp: i64, version: &'a str, event_name: &'a str) -> Self {
         Self {
             timestamp,
             version,
             event_name,
+            is_test: false,
             unhandled: None,
             delivery: None,
         }
     }
 
+    /// The same metadata, with `is_test` set: `WebhookMeta::new(..).with_is_test(true)` is a
+    /// test-mode delivery.
+    pub fn with_is_test(self, is_test: bool) -> Self {
+        Self { is_test, ..self }
+    }
+
     /// The metadata of `webhook`.
     pub fn of(webhook: &'a Webhook) -> Self {
         Self::new(webhook.timestamp, &webhook.version, webhook.event_name())
+            .with_is_test(webhook.is_test())
     }
 
     /// The envelope timestamp as a UTC date-time (13-digit values read as milliseconds),
@@ -136,8 +171,11 @@ impl<'a> WebhookMeta<'a> {
                 event_name,
                 timestamp,
                 version,
+                is_test,
                 ..
-            } => Some(Self::new(*timestamp, version, event_name)),
+            } => Some(
+                Self::new(*timestamp, version, event_name).with_is_test(*is_test == Some(true)),
+            ),
             _ => None,
         }
     }
@@ -160,8 +198,13 @@ impl<'a> WebhookMeta<'a> {
 impl PartialEq for WebhookMeta<'_> {
     /// Compares the envelope fields.
     fn eq(&self, other: &Self) -> bool {
-        (self.timestamp, self.version, self.event_name)
-            == (other.timestamp, other.version, other.event_name)
+        (self.timestamp, self.version, self.event_name, self.is_test)
+            == (
+                other.timestamp,
+                other.version,
+                other.event_name,
+                other.is_test,
+            )
     }
 }
 
@@ -173,7 +216,8 @@ impl fmt::Debug for WebhookMeta<'_> {
         debug
             .field("timestamp", &self.timestamp)
             .field("version", &self.version)
-            .field("event_name", &self.event_name);
+            .field("event_name", &self.event_name)
+            .field("is_test", &self.is_test);
         if let Some(facts) = &self.delivery {
             debug.field("delivery", facts);
         }

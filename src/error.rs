@@ -56,7 +56,7 @@ pub enum Error {
     },
 
     /// An envelope field (`timestamp`, `version`, `event`, `data`) is missing or has the
-    /// wrong type.
+    /// wrong type, or `isTest` is neither a boolean nor `null`.
     #[error("envelope: {}{message}", path_prefix(.path))]
     #[non_exhaustive]
     InvalidEnvelope {
@@ -84,6 +84,8 @@ pub enum Error {
         timestamp: i64,
         /// The envelope `version` as sent.
         version: String,
+        /// The envelope `isTest` as sent (`None` when absent or `null`).
+        is_test: Option<bool>,
     },
 }
 
@@ -119,6 +121,7 @@ impl fmt::Debug for Error {
                 data,
                 timestamp,
                 version,
+                is_test,
             } => f
                 .debug_struct("InvalidData")
                 .field("event_name", event_name)
@@ -130,6 +133,7 @@ impl fmt::Debug for Error {
                 )
                 .field("timestamp", timestamp)
                 .field("version", version)
+                .field("is_test", is_test)
                 .finish(),
         }
     }

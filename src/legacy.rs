@@ -522,6 +522,9 @@ fn fields_from_json(body: &[u8]) -> Result<Fields, LegacyError> {
 }
 
 fn fields_from_form(body: &[u8]) -> Result<Fields, LegacyError> {
+    // A line break or spaces after the last value are not part of it (form data writes them
+    // percent-encoded): `echo 'id=5&status=ACTIVE' | ...` must read status `ACTIVE`.
+    let body = body.trim_ascii_end();
     // serde_urlencoded replaces bytes that are not UTF-8 with U+FFFD; a changed identifier
     // must be an error, not a silently different value.
     if percent_encoding::percent_decode(body)

@@ -1,8 +1,8 @@
 // The README is the crate documentation, and its examples are doctests. Its receiver example
-// needs the `axum` feature, so doctests collect it only when that feature is on
-// (`cargo test --all-features`, which CI runs).
+// needs the `axum` feature and its testing example the `testing` feature, so doctests collect
+// it only when both are on (`cargo test --all-features`, which CI runs).
 #![cfg_attr(
-    any(not(doctest), feature = "axum"),
+    any(not(doctest), all(feature = "axum", feature = "testing")),
     doc = include_str!("../README.md")
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -40,6 +40,10 @@ pub mod actix;
 pub mod axum;
 // Webhook v1 bodies, for receivers that still get them.
 pub mod legacy;
+// Samples, signatures and requests for testing handlers.
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 // Helpers: serde adapters and the wire-enumeration mechanism.
 mod serde_util;
 mod wire_enum;
@@ -55,9 +59,13 @@ pub use legacy::{detect_version, parse_legacy, LegacyError, LegacyWebhook, Webho
 pub use receive::{
     receive, receive_async, Outcome, WebhookReceiver, WebhookRejection, DEFAULT_BODY_LIMIT,
 };
+pub use receive::{receive_async_at, receive_at};
 pub use resource::{Resource, ResourceKind};
 pub use schema::*;
-pub use signature::{sign, SignatureError, WebhookVerifier, DEFAULT_TOLERANCE, SIGNATURE_HEADER};
+pub use signature::{
+    compute_signature, sign, sign_with_label, SignatureError, WebhookVerifier, DEFAULT_TOLERANCE,
+    MAX_SIGNATURES, SIGNATURE_HEADER,
+};
 pub use webhook::{parse_webhook, Webhook};
 
 /// Re-exported so that users name the same decimal type the crate uses for money.

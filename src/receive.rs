@@ -6,8 +6,10 @@
 //! `steppay_webhook::receive`, its message the reason answered to StepPay, with the fields
 //! `outcome` (`handled`, `unhandled`, `unreadable_acknowledged`, `rejected`,
 //! `handler_failed`, or `verified` from an extractor), `event_name`, `status`, and where they
-//! apply `error` (the handler's error through `Display`, or what was wrong with an unreadable
-//! body), `path` (the JSON path in an unreadable body) and `limit` (the body limit). Level:
+//! apply `is_test` (StepPay's test-mode flag, whenever the envelope was read: `true` only for
+//! `"isTest": true`), `error` (the handler's error through `Display`, or what was wrong with
+//! an unreadable body), `path` (the JSON path in an unreadable body) and `limit` (the body
+//! limit). Level:
 //! `info` when handled, `warn` when unhandled or refused by the signature check, `error` when
 //! a handler failed or an authentic delivery was refused. Never a key, a signature or the
 //! body's data.
@@ -441,36 +443,33 @@ impl<E: fmt::Display> fmt::Display for Outcome<E> {
 }
 
 impl<E: fmt::Display> Outcome<E> {
-    /// Emits the one `tracing` event of this delivery and gives the outcome back.
-    pub(crate) fn logged(self) -> Self {
+    /// Emits the one `tracing` event of this delivery and gives the outcome back. `is_test`
+    /// is the delivery's [`Webhook::is_test`], or `None` when its envelope was not read (the
+    /// field is then left out of the record).
+    pub(crate) fn logged(self, is_test: Option<bool>) -> Self {
         let status = self.status();
         let outcome = self.kind();
         let event_name = self.event_name().unwrap_or_default();
         let reason = self.reason();
         match &self {
             Outcome::Handled { .. } => {
-                tracing::info!(outcome, event_name, status, "{reason}");
+                tracing::info!(outcome, event_name, status, is_test, "{reason}");
             }
             Outcome::Unhandled { .. } => {
-                tracing::warn!(outcome, event_name, status, "{reason}");
+                tracing::warn!(outcome, event_name, status, is_test, "{reason}");
             }
             Outcome::UnreadableAcknowledged { error } => {
                 let (path, error) = (error.path().unwrap_or_default(), error.message());
-                tracing::warn!(outcome, event_name, status, path, error, "{reason}");
+                tracing::warn!(outcome, event_name, status, is_test, path, error, "{reason}");
             }
             Outcome::HandlerFailed { error, .. } => {
-                tracing::error!(outcome, event_name, status, error = %error, "{reason}");
+                tracing::error!(outcome, event_name, status, is_test, error = %error, "{reason}");
             }
             Outcome::Rejected(rejection) => log_rejection(rejection),
             #[cfg(feature = "inbox")]
             Outcome::Stored { delivery, .. } | Outcome::Stale { delivery, .. } => {
-                tracing::info!(
-                    outcome,
-                    event_name,
-                    status,
-                    delivery = delivery.0,
-                    "{reason}"
-                );
+                let delivery = delivery.0;
+                tracing::info!(outcome, event_name, status, is_test, delivery, "{reason}");
             }
             #[cfg(feature = "inbox")]
             Outcome::Duplicate {
@@ -483,6 +482,7 @@ impl<E: fmt::Display> Outcome<E> {
                     outcome,
                     event_name,
                     status,
+                    is_test,
                     delivery = original.0,
                     stored_status,
                     "{reason}"
@@ -497,6 +497,7 @@ impl<E: fmt::Display> Outcome<E> {
                     outcome,
                     event_name,
                     status,
+                    is_test,
                     delivery = delivery.0,
                     path,
                     error,
@@ -515,6 +516,7 @@ impl<E: fmt::Display> Outcome<E> {
                     outcome,
                     event_name,
                     status,
+                    is_test,
                     delivery = delivery.0,
                     error,
                     "{reason}"
@@ -522,10 +524,19 @@ impl<E: fmt::Display> Outcome<E> {
             }
             #[cfg(feature = "inbox")]
             Outcome::StoreFailed { error, .. } => {
-                tracing::error!(outcome, event_name, status, error = %error, "{reason}");
+                tracing::error!(outcome, event_name, status, is_test, error = %error, "{reason}");
             }
         }
         self
+    }
+}
+
+/// Whether an unreadable body's envelope said `"isTest": true`, or `None` when the envelope
+/// itself was not read.
+pub(crate) fn envelope_is_test(error: &Error) -> Option<bool> {
+    match error {
+        Error::InvalidData { is_test, .. } => Some(*is_test == Some(true)),
+        _ => None,
     }
 }
 
@@ -537,11 +548,13 @@ fn log_rejection(rejection: &WebhookRejection) {
     match rejection {
         WebhookRejection::Unreadable(error) => {
             let event_name = error.event_name().unwrap_or_default();
+            let is_test = envelope_is_test(error);
             let path = error.path().unwrap_or_default();
             tracing::error!(
                 outcome,
                 event_name,
                 status,
+                is_test,
                 path,
                 error = error.message(),
                 "{reason}"
@@ -574,27 +587,49 @@ pub(crate) fn rejected(rejection: WebhookRejection) -> WebhookRejection {
 
 /// Verifies a delivery and parses it, or says why it is refused. The one "verify, then
 /// parse" of the crate: [`receive`], the extractors and the durable inbox share it.
+///
+/// `now_unix_seconds` is the time to check the timestamp against; `None` reads the system
+/// clock.
+#[allow(
+    clippy::result_large_err,
+    reason = "WebhookRejection is the public rejection, 128 bytes with the envelope of an unreadable body; boxing it here would only add an allocation"
+)]
 pub(crate) fn verify_and_parse(
     body: &[u8],
     signature_header: Option<&str>,
     verifier: &WebhookVerifier,
+    now_unix_seconds: Option<i64>,
 ) -> Result<Webhook, WebhookRejection> {
-    verifier.verify(signature_header.unwrap_or_default(), body)?;
+    let header = signature_header.unwrap_or_default();
+    match now_unix_seconds {
+        Some(now) => verifier.verify_at(header, body, now)?,
+        None => verifier.verify(header, body)?,
+    }
     parse_webhook(body).map_err(WebhookRejection::Unreadable)
 }
 
 /// For the extractors: verifies and parses, logging the result (an `info` event naming the
 /// verified event, or the rejection).
 #[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
+#[allow(
+    clippy::result_large_err,
+    reason = "the extractors' rejection type, as in verify_and_parse"
+)]
 pub(crate) fn extract(
     body: &[u8],
     signature_header: Option<&str>,
     verifier: &WebhookVerifier,
 ) -> Result<Webhook, WebhookRejection> {
-    match verify_and_parse(body, signature_header, verifier) {
+    match verify_and_parse(body, signature_header, verifier, None) {
         Ok(webhook) => {
             let event_name = webhook.event_name();
-            tracing::info!(outcome = "verified", event_name, "verified {event_name}");
+            let is_test = webhook.is_test();
+            tracing::info!(
+                outcome = "verified",
+                event_name,
+                is_test,
+                "verified {event_name}"
+            );
             Ok(webhook)
         }
         Err(rejection) => Err(rejected(rejection)),
@@ -644,15 +679,67 @@ pub fn receive<H: WebhookHandler + ?Sized>(
     verifier: &WebhookVerifier,
     handler: &H,
 ) -> Outcome<H::Error> {
-    let outcome = match verify_and_parse(body, signature_header, verifier) {
-        Ok(webhook) => handled(&webhook, dispatch(&webhook, handler)),
-        Err(WebhookRejection::Unreadable(error)) => {
-            let result = dispatch_unreadable(&error, handler);
-            unreadable(error, result)
-        }
-        Err(rejection) => Outcome::Rejected(rejection),
-    };
-    outcome.logged()
+    receive_with_clock(body, signature_header, verifier, handler, None)
+}
+
+/// [`receive`] with an injected clock: `now_unix_seconds` is the current Unix time, which
+/// the signature's timestamp must be within the verifier's replay window of. For tests
+/// (and replays) that must not depend on the system clock.
+///
+/// # Examples
+///
+/// ```
+/// use steppay_webhook::{receive_at, sign, WebhookHandler, WebhookVerifier};
+///
+/// struct Shop;
+/// impl WebhookHandler for Shop {
+///     type Error = std::convert::Infallible;
+/// }
+///
+/// let verifier = WebhookVerifier::new("whsec_test"); // 300 s window
+/// let body = br#"{"timestamp":1795046400,"version":"v1","event":"customer.deleted","data":{"id":7}}"#;
+/// let header = sign("whsec_test", 1795046400, body);
+///
+/// assert_eq!(receive_at(body, Some(&header), &verifier, &Shop, 1795046400 + 300).status(), 200);
+/// assert_eq!(receive_at(body, Some(&header), &verifier, &Shop, 1795046400 + 301).status(), 401);
+/// ```
+pub fn receive_at<H: WebhookHandler + ?Sized>(
+    body: &[u8],
+    signature_header: Option<&str>,
+    verifier: &WebhookVerifier,
+    handler: &H,
+    now_unix_seconds: i64,
+) -> Outcome<H::Error> {
+    receive_with_clock(
+        body,
+        signature_header,
+        verifier,
+        handler,
+        Some(now_unix_seconds),
+    )
+}
+
+fn receive_with_clock<H: WebhookHandler + ?Sized>(
+    body: &[u8],
+    signature_header: Option<&str>,
+    verifier: &WebhookVerifier,
+    handler: &H,
+    now_unix_seconds: Option<i64>,
+) -> Outcome<H::Error> {
+    let (outcome, is_test) =
+        match verify_and_parse(body, signature_header, verifier, now_unix_seconds) {
+            Ok(webhook) => {
+                let result = dispatch(&webhook, handler);
+                (handled(&webhook, result), Some(webhook.is_test()))
+            }
+            Err(WebhookRejection::Unreadable(error)) => {
+                let is_test = envelope_is_test(&error);
+                let result = dispatch_unreadable(&error, handler);
+                (unreadable(error, result), is_test)
+            }
+            Err(rejection) => (Outcome::Rejected(rejection), None),
+        };
+    outcome.logged(is_test)
 }
 
 /// The async twin of [`receive`].
@@ -662,20 +749,44 @@ pub async fn receive_async<H: AsyncWebhookHandler + ?Sized>(
     verifier: &WebhookVerifier,
     handler: &H,
 ) -> Outcome<H::Error> {
+    receive_async_with_clock(body, signature_header, verifier, handler, None).await
+}
+
+/// The async twin of [`receive_at`]: [`receive_async`] with an injected clock.
+pub async fn receive_async_at<H: AsyncWebhookHandler + ?Sized>(
+    body: &[u8],
+    signature_header: Option<&str>,
+    verifier: &WebhookVerifier,
+    handler: &H,
+    now_unix_seconds: i64,
+) -> Outcome<H::Error> {
+    let now = Some(now_unix_seconds);
+    receive_async_with_clock(body, signature_header, verifier, handler, now).await
+}
+
+async fn receive_async_with_clock<H: AsyncWebhookHandler + ?Sized>(
+    body: &[u8],
+    signature_header: Option<&str>,
+    verifier: &WebhookVerifier,
+    handler: &H,
+    now_unix_seconds: Option<i64>,
+) -> Outcome<H::Error> {
     // Every `H::Error` is made after the last await, so that the future holds none (it
     // need not be `Send`).
-    let outcome = match verify_and_parse(body, signature_header, verifier) {
-        Ok(webhook) => {
-            let result = dispatch_async(&webhook, handler).await;
-            handled(&webhook, result)
-        }
-        Err(WebhookRejection::Unreadable(error)) => {
-            let result = dispatch_unreadable_async(&error, handler, None).await;
-            unreadable(error, result)
-        }
-        Err(rejection) => Outcome::Rejected(rejection),
-    };
-    outcome.logged()
+    let (outcome, is_test) =
+        match verify_and_parse(body, signature_header, verifier, now_unix_seconds) {
+            Ok(webhook) => {
+                let result = dispatch_async(&webhook, handler).await;
+                (handled(&webhook, result), Some(webhook.is_test()))
+            }
+            Err(WebhookRejection::Unreadable(error)) => {
+                let is_test = envelope_is_test(&error);
+                let result = dispatch_unreadable_async(&error, handler, None).await;
+                (unreadable(error, result), is_test)
+            }
+            Err(rejection) => (Outcome::Rejected(rejection), None),
+        };
+    outcome.logged(is_test)
 }
 
 fn handled<E>(webhook: &Webhook, result: Result<Dispatched, E>) -> Outcome<E> {
@@ -807,7 +918,7 @@ impl<H> WebhookReceiver<H> {
     fn over_limit<E: fmt::Display>(&self, body: &[u8]) -> Option<Outcome<E>> {
         (body.len() > self.body_limit).then(|| {
             let limit = Some(self.body_limit);
-            Outcome::Rejected(WebhookRejection::BodyTooLarge { limit }).logged()
+            Outcome::Rejected(WebhookRejection::BodyTooLarge { limit }).logged(None)
         })
     }
 }
@@ -820,6 +931,20 @@ impl<H: WebhookHandler> WebhookReceiver<H> {
             return outcome;
         }
         receive(body, signature_header, &self.verifier, &*self.handler)
+    }
+
+    /// [`WebhookReceiver::receive`] with an injected clock (see [`receive_at`]).
+    pub fn receive_at(
+        &self,
+        body: &[u8],
+        signature_header: Option<&str>,
+        now_unix_seconds: i64,
+    ) -> Outcome<H::Error> {
+        if let Some(outcome) = self.over_limit(body) {
+            return outcome;
+        }
+        let (verifier, handler) = (&self.verifier, &*self.handler);
+        receive_at(body, signature_header, verifier, handler, now_unix_seconds)
     }
 }
 
@@ -839,17 +964,45 @@ impl<H: AsyncWebhookHandler> WebhookReceiver<H> {
         self.receive_read_body(body, signature_header).await
     }
 
+    /// [`WebhookReceiver::receive_async`] with an injected clock (see [`receive_at`]).
+    pub async fn receive_async_at(
+        &self,
+        body: &[u8],
+        signature_header: Option<&str>,
+        now_unix_seconds: i64,
+    ) -> Outcome<H::Error> {
+        if let Some(outcome) = self.over_limit(body) {
+            return outcome;
+        }
+        let now = Some(now_unix_seconds);
+        self.receive_with_clock(body, signature_header, now).await
+    }
+
     /// For the ready receivers, whose framework already enforced the limit while reading.
     pub(crate) async fn receive_read_body(
         &self,
         body: &[u8],
         signature_header: Option<&str>,
     ) -> Outcome<H::Error> {
+        self.receive_with_clock(body, signature_header, None).await
+    }
+
+    /// Into the inbox if there is one, else [`receive_async`]; `now_unix_seconds: None` reads
+    /// the system clock.
+    async fn receive_with_clock(
+        &self,
+        body: &[u8],
+        signature_header: Option<&str>,
+        now_unix_seconds: Option<i64>,
+    ) -> Outcome<H::Error> {
         #[cfg(feature = "inbox")]
         if let Some(link) = &self.inbox {
-            return link.receive(body, signature_header, &self.verifier).await;
+            return link
+                .receive(body, signature_header, &self.verifier, now_unix_seconds)
+                .await;
         }
-        receive_async(body, signature_header, &self.verifier, &*self.handler).await
+        let (verifier, handler) = (&self.verifier, &*self.handler);
+        receive_async_with_clock(body, signature_header, verifier, handler, now_unix_seconds).await
     }
 }
 

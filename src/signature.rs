@@ -2,7 +2,11 @@
 //! [`sign`], [`SignatureError`].
 //!
 //! StepPay signs each delivery with HMAC-SHA256 over `<timestamp>.<raw body>`, keyed with the
-//! webhook's verification key, and sends `timestamp=<unix seconds>,key=<base64>[;<base64>...]`.
+//! webhook's verification key, and sends `timestamp=<unix seconds>,<label>=<base64>[;<base64>...]`.
+//! Its documentation names the label `key`; a real delivery it published used `v0`
+//! (`steppay-signature: timestamp=1690943620,v0=QlE+...`), and its own sample code takes
+//! every part but `timestamp` as signatures. So does this module: see
+//! [`WebhookVerifier`] for the exact rules.
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -22,11 +26,29 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 /// Headers longer than this are rejected before any work is done.
 const MAX_HEADER_LEN: usize = 8 * 1024;
 
+/// The most signatures one header may carry, over all its labelled parts; a header with more
+/// is rejected as malformed before any HMAC is computed. StepPay sends one; a key rotation or a
+/// new scheme beside the old one may add a few.
+pub const MAX_SIGNATURES: usize = 16;
+
 /// Checks `Steppay-Signature` headers against one or more verification keys.
 ///
 /// Safe by default: signatures are compared in constant time against the exact expected
 /// value, and timestamps more than 300 seconds old or in the future are rejected (replay
 /// protection).
+///
+/// **What a header may look like.** Comma-separated `name=value` parts, in any order, with
+/// whitespace around names and values ignored:
+///
+/// - exactly one `timestamp` part (the name spelled in lower case), the Unix seconds that are
+///   signed;
+/// - every other part, whatever its label (`key` as StepPay's documentation says, `v0` as
+///   its real deliveries have shown, `v1`, anything), holds one or more `;`-separated
+///   Base64 signatures. At most [`MAX_SIGNATURES`] in all, and at most 8 KiB of header.
+///
+/// The delivery verifies when any one signature, under any label, equals the expected value
+/// under any configured key. Every candidate is compared with every key, with no early
+/// exit, so the time taken does not tell which one matched.
 ///
 /// **Verify the raw body bytes exactly as received.** JSON that was parsed and serialized
 /// again (re-ordered keys, changed whitespace or number formatting) will not verify. Read
@@ -136,8 +158,9 @@ impl WebhookVerifier {
     }
 
     /// Verifies the `Steppay-Signature` header found in `headers` (looked up
-    /// case-insensitively, as HTTP header names are) for `body`, against the system clock.
-    /// A request without the header fails with [`SignatureError::MissingHeader`].
+    /// case-insensitively, as HTTP header names are: StepPay's deliveries have arrived as
+    /// `steppay-signature`) for `body`, against the system clock. A request without the
+    /// header fails with [`SignatureError::MissingHeader`].
     ///
     /// ```
     /// use http::{HeaderMap, HeaderValue};
@@ -180,6 +203,9 @@ impl WebhookVerifier {
         )
     }
 
+    /// Whether any signature of any labelled part matches under any key. The parser has
+    /// already bounded the candidates to [`MAX_SIGNATURES`], so the work is at most that many
+    /// comparisons per key, after one HMAC of the body per key.
     fn any_signature_matches(&self, header: &ParsedHeader<'_>, body: &[u8]) -> bool {
         let candidates: Vec<Vec<u8>> = header
             .signatures()
@@ -245,7 +271,8 @@ fn unix_now() -> i64 {
 }
 
 /// Signs `body` the way StepPay does and returns a complete `Steppay-Signature` header value
-/// (`timestamp=...,key=...`). For tests and local tooling.
+/// in the documented form, `timestamp=...,key=...`. For tests and local tooling;
+/// [`sign_with_label`] writes another label (`v0`, as real deliveries have carried).
 ///
 /// ```
 /// use steppay_webhook::sign;
@@ -254,15 +281,56 @@ fn unix_now() -> i64 {
 /// assert!(header.starts_with("timestamp=1706002316,key="));
 /// ```
 pub fn sign(secret: impl AsRef<[u8]>, timestamp: i64, body: &[u8]) -> String {
+    sign_with_label(secret, timestamp, body, "key")
+}
+
+/// [`sign`], with `label` in place of `key`: `sign_with_label(secret, t, body, "v0")` gives
+/// `timestamp=<t>,v0=<base64>`, the form of the `payment.completed` delivery StepPay
+/// published. For testing a receiver against every form StepPay may send.
+///
+/// `label` is written as given: a bare name such as `v0` or `v1`. One containing `,`, `=`
+/// or `;`, or `timestamp` itself, makes a header that does not verify.
+///
+/// ```
+/// use steppay_webhook::{sign_with_label, WebhookVerifier};
+///
+/// let body = br#"{"event":"x"}"#;
+/// let header = sign_with_label("whsec_test_5f2b8c1d9e", 1690943620, body, "v0");
+/// assert!(header.starts_with("timestamp=1690943620,v0="));
+/// let verifier = WebhookVerifier::new("whsec_test_5f2b8c1d9e");
+/// assert_eq!(verifier.verify_at(&header, body, 1690943620), Ok(()));
+/// ```
+pub fn sign_with_label(
+    secret: impl AsRef<[u8]>,
+    timestamp: i64,
+    body: &[u8],
+    label: &str,
+) -> String {
+    let signature = compute_signature(secret, timestamp, body);
+    format!("timestamp={timestamp},{label}={signature}")
+}
+
+/// The signature alone: `Base64(HMAC-SHA256(secret, "<timestamp>.<body>"))`, standard
+/// alphabet with padding, the value that follows the label in a header. For building
+/// headers of any shape in tests (several signatures, several labels).
+///
+/// ```
+/// use steppay_webhook::{compute_signature, WebhookVerifier};
+///
+/// let body = b"{}";
+/// let good = compute_signature("new-key", 100, body);
+/// let old = compute_signature("old-key", 100, body);
+/// let header = format!("timestamp=100,v0={old};{good}");
+/// assert_eq!(WebhookVerifier::new("new-key").verify_at(&header, body, 100), Ok(()));
+/// ```
+pub fn compute_signature(secret: impl AsRef<[u8]>, timestamp: i64, body: &[u8]) -> String {
     let Ok(mut mac) = HmacSha256::new_from_slice(secret.as_ref()) else {
         unreachable!("HMAC accepts keys of any length")
     };
-    let timestamp = timestamp.to_string();
-    mac.update(timestamp.as_bytes());
+    mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    let signature = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
-    format!("timestamp={timestamp},key={signature}")
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
 /// Why a `Steppay-Signature` header did not verify.
@@ -275,7 +343,8 @@ pub enum SignatureError {
     #[error("the Steppay-Signature header is missing or empty")]
     MissingHeader,
 
-    /// The header is not `timestamp=...,key=...`.
+    /// The header is not `timestamp=...,<label>=...` (a part without `=`, two timestamps),
+    /// is longer than 8 KiB, or carries more than [`MAX_SIGNATURES`] signatures.
     #[error("malformed Steppay-Signature header: {reason}")]
     MalformedHeader {
         /// What is wrong with it.
@@ -293,8 +362,9 @@ pub enum SignatureError {
         value: String,
     },
 
-    /// The header has no `key` part, or it holds no signature.
-    #[error("the Steppay-Signature header has no signature (key)")]
+    /// The header has no part besides `timestamp`, or those parts hold no signature (empty
+    /// values).
+    #[error("the Steppay-Signature header has no signature")]
     NoSignature,
 
     /// The signature is valid but the timestamp is older than the replay window.
@@ -325,7 +395,8 @@ pub enum SignatureError {
 struct ParsedHeader<'a> {
     timestamp: i64,
     timestamp_text: &'a str,
-    keys: Vec<&'a str>,
+    /// The values of every part but `timestamp`, whatever their labels.
+    signature_parts: Vec<&'a str>,
 }
 
 impl<'a> ParsedHeader<'a> {
@@ -338,7 +409,7 @@ impl<'a> ParsedHeader<'a> {
             return Err(SignatureError::MalformedHeader { reason: "too long" });
         }
         let mut timestamp_text = None;
-        let mut keys = Vec::new();
+        let mut signature_parts = Vec::new();
         for part in header.split(',') {
             let part = part.trim();
             if part.is_empty() {
@@ -357,9 +428,8 @@ impl<'a> ParsedHeader<'a> {
                     });
                 }
                 "timestamp" => timestamp_text = Some(value.trim()),
-                "key" => keys.push(value.trim()),
-                // Parts this crate does not know are left for future versions.
-                _ => {}
+                // `key`, `v0`, `v1`, any label: StepPay's own sample code reads them all.
+                _ => signature_parts.push(value.trim()),
             }
         }
         let timestamp_text = timestamp_text.ok_or(SignatureError::MissingTimestamp)?;
@@ -370,19 +440,22 @@ impl<'a> ParsedHeader<'a> {
         let parsed = Self {
             timestamp,
             timestamp_text,
-            keys,
+            signature_parts,
         };
-        if parsed.signatures().next().is_none() {
-            return Err(SignatureError::NoSignature);
+        match parsed.signatures().take(MAX_SIGNATURES + 1).count() {
+            0 => Err(SignatureError::NoSignature),
+            n if n > MAX_SIGNATURES => Err(SignatureError::MalformedHeader {
+                reason: "more than 16 signatures",
+            }),
+            _ => Ok(parsed),
         }
-        Ok(parsed)
     }
 
-    /// Every signature in every `key` part (`;`-separated), blanks skipped.
+    /// Every signature in every labelled part (`;`-separated), blanks skipped.
     fn signatures(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.keys
+        self.signature_parts
             .iter()
-            .flat_map(|key| key.split(';'))
+            .flat_map(|part| part.split(';'))
             .map(str::trim)
             .filter(|signature| !signature.is_empty())
     }
@@ -424,5 +497,25 @@ mod tests {
         let parsed = ParsedHeader::parse(" key = a= ; b== , timestamp = 17 ").unwrap();
         assert_eq!(parsed.timestamp, 17);
         assert_eq!(parsed.signatures().collect::<Vec<_>>(), ["a=", "b=="]);
+    }
+
+    #[test]
+    fn every_label_but_timestamp_holds_signatures() {
+        let parsed = ParsedHeader::parse("v0=a;b,timestamp=17,key=c,v1=,x-new = d ").unwrap();
+        assert_eq!(parsed.timestamp_text, "17");
+        assert_eq!(
+            parsed.signatures().collect::<Vec<_>>(),
+            ["a", "b", "c", "d"]
+        );
+    }
+
+    #[test]
+    fn the_reason_names_the_signature_limit() {
+        assert_eq!(MAX_SIGNATURES, 16);
+        let too_many = format!("timestamp=1,v0={}", ["AAAA"; 17].join(";"));
+        assert!(matches!(
+            ParsedHeader::parse(&too_many),
+            Err(SignatureError::MalformedHeader { reason }) if reason.contains("16")
+        ));
     }
 }

@@ -14,7 +14,7 @@ use crate::{Error, Event, EventType};
 /// One StepPay webhook delivery: the envelope and its typed event.
 ///
 /// Serializing a `Webhook` gives back the wire JSON
-/// (`{"timestamp", "version", "event", "data"}`).
+/// (`{"timestamp", "version", "event", "data"}`, then `"isTest"` when the delivery had it).
 ///
 /// # Examples
 ///
@@ -43,6 +43,11 @@ pub struct Webhook {
     pub version: String,
     /// The event type and its typed data.
     pub event: Event,
+    /// StepPay's test-mode flag, the envelope's `isTest`, as sent: `Some(true)` for a
+    /// delivery from test mode, `Some(false)` for a live one, `None` when the body did not
+    /// have the field (or had `null`). Serializing writes it back only when it is `Some`.
+    /// [`Webhook::is_test`] reads it as a plain `bool`.
+    pub is_test: Option<bool>,
 }
 
 impl Webhook {
@@ -52,13 +57,40 @@ impl Webhook {
     /// ```
     /// # use steppay_webhook::{Webhook, Event};
     /// # let mut webhook = Webhook { timestamp: 1688697915, version: "v1".into(),
-    /// #     event: Event::Unknown { event_name: "x".into(), data: serde_json::Value::Null } };
+    /// #     event: Event::Unknown { event_name: "x".into(), data: serde_json::Value::Null },
+    /// #     is_test: None };
     /// assert_eq!(webhook.sent_at().unwrap().to_rfc3339(), "2023-07-07T02:45:15+00:00");
     /// webhook.timestamp = 1688697915123;
     /// assert_eq!(webhook.sent_at().unwrap().to_rfc3339(), "2023-07-07T02:45:15.123+00:00");
     /// ```
     pub fn sent_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         sent_at(self.timestamp)
+    }
+
+    /// Whether StepPay sent this delivery in test mode (`"isTest": true`). `false` when the
+    /// field says `false`, and when it is absent or `null`: StepPay's webhook page does not
+    /// document the field (its published live delivery carries it), so a body without it is
+    /// taken for a live one.
+    ///
+    /// Skip test deliveries in production with it (or with
+    /// [`WebhookMeta::is_test`](crate::WebhookMeta::is_test) in a handler).
+    ///
+    /// ```
+    /// use steppay_webhook::parse_webhook;
+    ///
+    /// let body = br#"{"timestamp":1690943620,"version":"v1","event":"customer.deleted","data":{"id":7},"isTest":true}"#;
+    /// let webhook = parse_webhook(body)?;
+    /// assert!(webhook.is_test());
+    /// assert_eq!(webhook.is_test, Some(true));
+    ///
+    /// let body = br#"{"timestamp":1690943620,"version":"v1","event":"customer.deleted","data":{"id":7}}"#;
+    /// let webhook = parse_webhook(body)?;
+    /// assert!(!webhook.is_test());
+    /// assert_eq!(webhook.is_test, None);
+    /// # Ok::<(), steppay_webhook::Error>(())
+    /// ```
+    pub fn is_test(&self) -> bool {
+        self.is_test == Some(true)
     }
 
     /// The event's wire name (`"order.created"`), unknown event types included.
@@ -85,11 +117,17 @@ pub(crate) fn sent_at(timestamp: i64) -> Option<chrono::DateTime<chrono::Utc>> {
 
 impl Serialize for Webhook {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Webhook", 4)?;
+        let fields = 4 + usize::from(self.is_test.is_some());
+        let mut s = serializer.serialize_struct("Webhook", fields)?;
         s.serialize_field("timestamp", &self.timestamp)?;
         s.serialize_field("version", &self.version)?;
         s.serialize_field("event", self.event.event_name())?;
         s.serialize_field("data", &EventData(&self.event))?;
+        // After `data`, as StepPay sends it; absent stays absent.
+        match self.is_test {
+            Some(is_test) => s.serialize_field("isTest", &is_test)?,
+            None => s.skip_field("isTest")?,
+        }
         s.end()
     }
 }
@@ -104,6 +142,9 @@ struct RawEnvelope<'a> {
     event: Cow<'a, str>,
     #[serde(borrow)]
     data: &'a RawValue,
+    /// Absent and `null` both read as `None`.
+    #[serde(rename = "isTest", default)]
+    is_test: Option<bool>,
 }
 
 /// Parses a raw webhook request body into a typed [`Webhook`].
@@ -118,7 +159,7 @@ struct RawEnvelope<'a> {
 ///
 /// [`Error::InvalidJson`] when the body is not JSON, [`Error::NotAnObject`] when it is not an
 /// object, [`Error::InvalidEnvelope`] when `timestamp`, `version`, `event` or `data` is missing
-/// or of the wrong type, and [`Error::InvalidData`] when `data` does not match the event
+/// or of the wrong type, or `isTest` is neither a boolean nor `null`, and [`Error::InvalidData`] when `data` does not match the event
 /// type's schema (with the JSON path of the field).
 ///
 /// # Examples
@@ -167,6 +208,7 @@ pub fn parse_webhook(body: &[u8]) -> Result<Webhook, Error> {
         timestamp: envelope.timestamp,
         version: envelope.version,
         event,
+        is_test: envelope.is_test,
     })
 }
 
@@ -179,6 +221,7 @@ fn invalid_data(envelope: &RawEnvelope<'_>, path: String, message: String) -> Er
         data: envelope.data.to_owned(),
         timestamp: envelope.timestamp,
         version: envelope.version.clone(),
+        is_test: envelope.is_test,
     }
 }
 

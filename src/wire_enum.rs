@@ -95,7 +95,8 @@ macro_rules! wire_enum {
         }
 
         impl $name {
-            /// Every documented value, in documentation order.
+            /// Every value this crate knows: the webhook page's in its order, then those seen in
+            /// StepPay's API material (each variant's documentation names its source).
             pub const KNOWN: &'static [$name] = &[$($name::$variant),+];
 
             /// The wire value (`Unknown` gives back the value as sent).

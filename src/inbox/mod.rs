@@ -290,7 +290,7 @@ impl Inbox {
         H: AsyncWebhookHandler + Clone + Send + 'static,
     {
         let processor: Arc<dyn Processor> = Arc::new(HandlerProcessor(Arc::new(handler.clone())));
-        self.receive_with(body, signature_header, verifier, &processor)
+        self.receive_with(body, signature_header, verifier, &processor, None)
             .await
     }
 

@@ -11,11 +11,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tracing::Instrument as _;
 
-use super::record::{fingerprint, is_test, safe_error_text, Classification, NewDelivery};
+use super::record::{fingerprint, safe_error_text, Classification, NewDelivery};
 use super::store::{Claimed, Completion, Inserted};
 use super::{DeliveryId, DeliveryStatus, Inbox, ProcessingMode, StalePolicy};
 use crate::dispatch::{dispatch_async_as, dispatch_unreadable_async, DeliveryFacts, Dispatched};
-use crate::receive::verify_and_parse;
+use crate::receive::{envelope_is_test, verify_and_parse};
 use crate::{
     parse_webhook, AsyncWebhookHandler, Error, Outcome, Resource, WebhookMeta, WebhookRejection,
     WebhookVerifier,
@@ -64,14 +64,18 @@ impl InboxLink {
         &self.inbox
     }
 
+    /// Receives into the inbox; `now_unix_seconds: None` reads the system clock.
     pub(crate) async fn receive<E: fmt::Display>(
         &self,
         body: &[u8],
         signature_header: Option<&str>,
         verifier: &WebhookVerifier,
+        now_unix_seconds: Option<i64>,
     ) -> Outcome<E> {
+        let processor = &self.processor;
+        let now = now_unix_seconds;
         self.inbox
-            .receive_with(body, signature_header, verifier, &self.processor)
+            .receive_with(body, signature_header, verifier, processor, now)
             .await
     }
 }
@@ -114,18 +118,30 @@ pub(super) fn header_timestamp(header: &str) -> Option<i64> {
 
 impl Inbox {
     /// Verifies, stores, answers; in inline mode processes with `processor` first.
+    /// `now_unix_seconds` is the clock the signature is checked against and the time of
+    /// arrival (`None`: the system clock).
     pub(super) async fn receive_with<E: fmt::Display>(
         &self,
         body: &[u8],
         signature_header: Option<&str>,
         verifier: &WebhookVerifier,
         processor: &Arc<dyn Processor>,
+        now_unix_seconds: Option<i64>,
     ) -> Outcome<E> {
-        let now = Utc::now();
-        let parse_error = match verify_and_parse(body, signature_header, verifier) {
-            Ok(webhook) => Err(Classification::of_webhook(&webhook, now)),
-            Err(WebhookRejection::Unreadable(error)) => Ok(error),
-            Err(rejection) => return Outcome::Rejected(rejection).logged(),
+        let now = now_unix_seconds
+            .and_then(|seconds| DateTime::from_timestamp(seconds, 0))
+            .unwrap_or_else(Utc::now);
+        let verified = verify_and_parse(body, signature_header, verifier, now_unix_seconds);
+        let (parse_error, is_test) = match verified {
+            Ok(webhook) => (
+                Err(Classification::of_webhook(&webhook, now)),
+                Some(webhook.is_test()),
+            ),
+            Err(WebhookRejection::Unreadable(error)) => {
+                let is_test = envelope_is_test(&error);
+                (Ok(error), is_test)
+            }
+            Err(rejection) => return Outcome::Rejected(rejection).logged(None),
         };
         let (class, parse_error) = match parse_error {
             Err(class) => (class, None),
@@ -135,7 +151,7 @@ impl Inbox {
         let new = NewDelivery {
             fingerprint: fingerprint(body),
             event_name: class.event_name.clone(),
-            is_test: is_test(body),
+            is_test: super::record::is_test(body),
             signature_timestamp: signature_header
                 .and_then(header_timestamp)
                 .unwrap_or_default(),
@@ -153,7 +169,7 @@ impl Inbox {
         let delivery = match self.shared.store.insert(new).await {
             Err(error) => {
                 let event_name = class.event_name;
-                return Outcome::StoreFailed { event_name, error }.logged();
+                return Outcome::StoreFailed { event_name, error }.logged(is_test);
             }
             Ok(Inserted::Duplicate { original, status }) => {
                 let event_name = class.event_name;
@@ -162,7 +178,7 @@ impl Inbox {
                     status,
                     event_name,
                 }
-                .logged();
+                .logged(is_test);
             }
             Ok(Inserted::New(id)) => id,
         };
@@ -176,7 +192,7 @@ impl Inbox {
                     .await
             }
         };
-        outcome.logged()
+        outcome.logged(is_test)
     }
 
     /// The outcome of a delivery stored for a worker to process.

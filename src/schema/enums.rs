@@ -1,4 +1,10 @@
-//! Every enumeration StepPay sends (spec section 5), each accepting undocumented values.
+//! Every enumeration StepPay sends, each accepting undocumented values.
+//!
+//! The values are those of StepPay's webhook page (spec section 5), then those StepPay's own
+//! API material shows beyond it (spec section 9), each marked with its source: "StepPay's 2023
+//! API specification" (the response examples of StepPay's `step-api-spec` repository) or
+//! "StepPay's 2025 API types" (a merchant's copy of StepPay's current API types). StepPay
+//! describes none of the latter, so their documentation says only what their name says.
 
 use crate::wire_enum::wire_enum;
 
@@ -76,6 +82,22 @@ wire_enum! {
         /// StepPay's documented `UNKNOWN` gateway value (named `UnknownGateway` because
         /// `Unknown(String)` holds values this crate does not know).
         UnknownGateway = "UNKNOWN",
+        /// Naver Pay. Seen in StepPay's 2023 API specification, not on the webhook page.
+        Naver = "NAVER",
+        /// NHN KCP. Seen in StepPay's 2023 API specification, not on the webhook page.
+        Kcp = "KCP",
+        /// JTNet. Seen in StepPay's 2023 API specification, not on the webhook page.
+        Jt = "JT",
+        /// Daou Data. Seen in StepPay's 2023 API specification, not on the webhook page.
+        Daoudata = "DAOUDATA",
+        /// Welcome Payments. Seen in StepPay's 2023 API specification, not on the webhook page.
+        Welcome = "WELCOME",
+        /// KICC (EasyPay). Seen in StepPay's 2023 API specification, not on the webhook page.
+        Kicc = "KICC",
+        /// `EMPTY`, by its name no gateway. Seen in StepPay's 2025 API types, not on the webhook page.
+        Empty = "EMPTY",
+        /// `STEPPAY`, by its name StepPay itself. Seen in StepPay's 2025 API types, not on the webhook page.
+        Steppay = "STEPPAY",
     }
 }
 
@@ -96,6 +118,14 @@ wire_enum! {
         Fee = "FEE",
         /// A settlement line for items added or removed.
         Adds = "ADDS",
+        /// `INSTANT`. Seen in StepPay's 2023 API specification, not on the webhook page.
+        Instant = "INSTANT",
+        /// `ADD`. Seen in StepPay's 2023 API specification, not on the webhook page.
+        Add = "ADD",
+        /// `DEFERRED`. Seen in StepPay's 2023 API specification, not on the webhook page.
+        Deferred = "DEFERRED",
+        /// `USAGE`. Seen in StepPay's 2023 API specification, not on the webhook page.
+        Usage = "USAGE",
     }
 }
 
@@ -122,6 +152,8 @@ wire_enum! {
         UsageBased = "USAGE_BASED",
         /// A bundle of prices.
         Bundle = "BUNDLE",
+        /// `VOLUME_BASED`, by its name priced by volume. Seen in StepPay's 2023 API specification, not on the webhook page.
+        VolumeBased = "VOLUME_BASED",
     }
 }
 
@@ -136,6 +168,10 @@ wire_enum! {
         System = "SYSTEM",
         /// Recorded by the customer in the subscription manager.
         Customer = "CUSTOMER",
+        /// `RENEW`, by its name recorded at a renewal. Seen in StepPay's 2023 API specification, not on the webhook page.
+        Renew = "RENEW",
+        /// `PUBLIC`. Seen in StepPay's 2025 API types, not on the webhook page.
+        Public = "PUBLIC",
     }
 }
 
@@ -192,6 +228,10 @@ wire_enum! {
         RecurringInitial = "RECURRING_INITIAL",
         /// Usage added to a subscription.
         AddUsage = "ADD_USAGE",
+        /// `ADDITIONAL`. Seen in StepPay's 2025 API types, not on the webhook page.
+        Additional = "ADDITIONAL",
+        /// `ADD_PAYMENT_METHOD`, by its name a payment method added. Seen in StepPay's 2025 API types, not on the webhook page.
+        AddPaymentMethod = "ADD_PAYMENT_METHOD",
     }
 }
 
@@ -376,6 +416,8 @@ wire_enum! {
         VirtualBankStandby = "VIRTUAL_BANK_STANDBY",
         /// Waiting for a CMS account debit.
         CmsStandby = "CMS_STANDBY",
+        /// `CANCEL_PROGRESS`, by its name a cancellation under way. Seen in StepPay's 2023 API specification, not on the webhook page.
+        CancelProgress = "CANCEL_PROGRESS",
     }
 }
 
@@ -400,11 +442,21 @@ wire_enum! {
         CellphoneBill = "CELLPHONE_BILL",
         /// Bank-account debit, recurring billing.
         CmsBill = "CMS_BILL",
+        /// Bank transfer (`BANK_TRANSFER`). Seen in StepPay's 2025 API types, not on the webhook page.
+        BankTransfer = "BANK_TRANSFER",
+        /// PayPal. Seen in StepPay's 2025 API types, not on the webhook page.
+        Paypal = "PAYPAL",
     }
 }
 
 wire_enum! {
-    /// A Korean bank, as used by CMS account debits.
+    /// A Korean bank, as used by CMS account debits (`NiceCms::bank_code`).
+    ///
+    /// The values are the 23 the webhook page lists. The page itself types
+    /// `NiceCms.bankCode` as a plain string, and StepPay's refund-bank list has 69 codes: a
+    /// code not listed here reads as `Unknown` with its text and is written back unchanged,
+    /// so no bank is lost. Match the variants for the common banks and fall back to
+    /// [`BankCode::as_str`] for the rest.
     BankCode {
         /// Korea Development Bank.
         Kdb = "KDB",
@@ -492,7 +544,7 @@ mod tests {
     /// Every documented value converts both ways and through serde; an undocumented one is
     /// kept in `Unknown` and written back unchanged; the count matches the spec.
     macro_rules! check_enums {
-        ($($name:ident: $count:literal,)+) => {
+        ($($name:ident: $count:expr,)+) => {
             #[test]
             fn every_value_round_trips() {
                 $(
@@ -523,29 +575,77 @@ mod tests {
         };
     }
 
+    // Expected counts: spec section 5 (the webhook page) + section 9 (seen beyond it).
     check_enums! {
         SubscriptionStatus: 9,
         DateUnitType: 4,
-        PaymentGateway: 16,
-        OrderItemType: 7,
+        PaymentGateway: 16 + 8,
+        OrderItemType: 7 + 4,
         ClaimMethodType: 2,
-        PriceType: 5,
-        Actor: 4,
+        PriceType: 5 + 1,
+        Actor: 4 + 2,
         InvoiceStatus: 6,
         InvoicePublishType: 2,
         InvoicePublishMethod: 3,
-        OrderType: 5,
+        OrderType: 5 + 2,
         OrderItemStatus: 46,
         ProductType: 5,
         ProductStatus: 5,
         PriceOptionType: 2,
         AdditionalBillingType: 2,
         WhenToClaimType: 2,
-        PaymentStatus: 9,
-        PaymentMethod: 9,
+        PaymentStatus: 9 + 1,
+        PaymentMethod: 9 + 2,
         BankCode: 23,
         CmsStatus: 6,
         CoverMessageType: 3,
+    }
+
+    /// Spec section 9's values, each a known variant now, in the order the spec lists them;
+    /// the webhook page's values come first in `KNOWN`, these after.
+    #[test]
+    fn section_9_values_are_known_and_listed_after_the_page_values() {
+        fn tail<T: AsRef<str>>(known: &[T], n: usize) -> Vec<&str> {
+            known[known.len() - n..].iter().map(AsRef::as_ref).collect()
+        }
+        assert_eq!(
+            tail(PaymentGateway::KNOWN, 8),
+            ["NAVER", "KCP", "JT", "DAOUDATA", "WELCOME", "KICC", "EMPTY", "STEPPAY"]
+        );
+        assert_eq!(tail(PaymentStatus::KNOWN, 1), ["CANCEL_PROGRESS"]);
+        assert_eq!(
+            tail(OrderItemType::KNOWN, 4),
+            ["INSTANT", "ADD", "DEFERRED", "USAGE"]
+        );
+        assert_eq!(tail(PriceType::KNOWN, 1), ["VOLUME_BASED"]);
+        assert_eq!(tail(Actor::KNOWN, 2), ["RENEW", "PUBLIC"]);
+        assert_eq!(
+            tail(OrderType::KNOWN, 2),
+            ["ADDITIONAL", "ADD_PAYMENT_METHOD"]
+        );
+        assert_eq!(tail(PaymentMethod::KNOWN, 2), ["BANK_TRANSFER", "PAYPAL"]);
+
+        // Through serde, as they arrive in a body.
+        let gateway: PaymentGateway = serde_json::from_str("\"KCP\"").unwrap();
+        assert_eq!(gateway, PaymentGateway::Kcp);
+        let status: PaymentStatus = serde_json::from_str("\"CANCEL_PROGRESS\"").unwrap();
+        assert_eq!(status, PaymentStatus::CancelProgress);
+        assert_eq!(serde_json::to_string(&Actor::Renew).unwrap(), "\"RENEW\"");
+        // Neighbouring spellings are still unknown.
+        assert!(PaymentGateway::from("NAVERPAY").is_unknown());
+        assert!(PaymentGateway::from("Naver").is_unknown());
+        assert!(PaymentMethod::from("BANKTRANSFER").is_unknown());
+    }
+
+    #[test]
+    fn bank_codes_beyond_the_webhook_page_are_kept() {
+        // StepPay's refund-bank list has 69 codes, the webhook page 23: any other code is
+        // kept as sent (these names are made up for the test).
+        for code in ["SAVINGS_BANK", "NEW_BANK_2031", "CITI"] {
+            let bank: BankCode = serde_json::from_str(&format!("\"{code}\"")).unwrap();
+            assert_eq!(bank, BankCode::Unknown(code.to_owned()));
+            assert_eq!(serde_json::to_string(&bank).unwrap(), format!("\"{code}\""));
+        }
     }
 
     #[test]

@@ -46,6 +46,7 @@ fn a_webhook_built_by_hand_serializes_signs_verifies_and_parses_back() {
         timestamp: 1795836611,
         version: "v1".into(),
         event: Event::CoverSentMessage(Box::new(cover)),
+        is_test: None,
     };
     let body = serde_json::to_vec(&webhook).expect("serializes");
     let expected = json!({
@@ -93,6 +94,7 @@ fn handler_methods_can_be_called_directly_with_hand_made_metadata() {
         timestamp: 200,
         version: "v1".into(),
         event: Event::CoverPaused(Box::new(cover)),
+        is_test: None,
     };
     dispatch(&webhook, &handler).expect("handled");
     assert_eq!(handler.0.get(), 205);

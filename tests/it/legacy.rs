@@ -179,6 +179,32 @@ fn form_values_are_percent_decoded() {
 }
 
 #[test]
+fn a_line_break_after_form_data_is_not_part_of_the_last_value() {
+    // What `echo 'id=48213&status=UNPAID' | steppay-webhook inspect` sends.
+    let expected = LegacyWebhook::Subscription(SubscriptionNotification {
+        subscription_id: "48213".to_owned(),
+        status: SubscriptionStatus::Unpaid,
+    });
+    for body in [
+        &b"id=48213&status=UNPAID\n"[..],
+        b"id=48213&status=UNPAID\r\n  ",
+    ] {
+        assert_eq!(parsed(body, FORM), expected);
+        assert_eq!(parsed(body, None), expected);
+    }
+    // An encoded line break is data, and stays in the value.
+    match parsed(b"id=48213&status=UNPAID%0A", FORM) {
+        LegacyWebhook::Subscription(sub) => {
+            assert_eq!(
+                sub.status,
+                SubscriptionStatus::Unknown("UNPAID\n".to_owned())
+            )
+        }
+        other => panic!("not a subscription notification: {other:?}"),
+    }
+}
+
+#[test]
 fn whitespace_around_a_json_body_is_allowed() {
     let body = b"\r\n  {\"id\": 48213, \"status\": \"UNPAID\"}\n";
     let expected = LegacyWebhook::Subscription(SubscriptionNotification {

@@ -11,8 +11,8 @@ use tracing::Level;
 use crate::support::http::{client, send, Reply, TEST_TIMEOUT};
 use crate::support::logs::{Capture, LogRecord};
 use crate::support::{
-    fixture, not_json_body, now_unix, unknown_event_body, unreadable_body, PERSONAL_DATA,
-    UNKNOWN_EVENT,
+    capture_body, fixture, not_json_body, now_unix, unknown_event_body, unreadable_body,
+    PERSONAL_DATA, UNKNOWN_EVENT,
 };
 use steppay_webhook::{
     sign, AsyncWebhookHandler, Payment, WebhookMeta, WebhookReceiver, WebhookVerifier,
@@ -56,7 +56,8 @@ struct Case {
     signed_with: Option<&'static str>,
     status: u16,
     level: Level,
-    /// Fields the record must have, with their values.
+    /// Fields the record must have, with their values. A case that does not list `is_test`
+    /// must not have it (the body was refused before its envelope was read).
     fields: Vec<(&'static str, String)>,
 }
 
@@ -82,6 +83,10 @@ fn case(
 fn cases() -> Vec<Case> {
     use Level as L;
     let too_large = vec![b' '; LIMIT + 1];
+    let test_mode = String::from_utf8(capture_body())
+        .expect("UTF-8")
+        .replace(r#""isTest":false"#, r#""isTest":true"#)
+        .into_bytes();
     vec![
         case(
             "handled",
@@ -93,6 +98,21 @@ fn cases() -> Vec<Case> {
                 ("outcome", "handled"),
                 ("event_name", "payment.completed"),
                 ("status", "200"),
+                ("is_test", "false"),
+                ("message", "handled payment.completed"),
+            ],
+        ),
+        case(
+            "handled, test mode",
+            test_mode,
+            Some(SECRET),
+            200,
+            L::INFO,
+            &[
+                ("outcome", "handled"),
+                ("event_name", "payment.completed"),
+                ("status", "200"),
+                ("is_test", "true"),
                 ("message", "handled payment.completed"),
             ],
         ),
@@ -106,6 +126,7 @@ fn cases() -> Vec<Case> {
                 ("outcome", "unhandled"),
                 ("event_name", "cover.paused"),
                 ("status", "200"),
+                ("is_test", "false"),
                 (
                     "message",
                     "unhandled cover.paused: no handler method for it",
@@ -122,6 +143,7 @@ fn cases() -> Vec<Case> {
                 ("outcome", "unhandled"),
                 ("event_name", UNKNOWN_EVENT),
                 ("status", "200"),
+                ("is_test", "false"),
             ],
         ),
         case(
@@ -134,6 +156,7 @@ fn cases() -> Vec<Case> {
                 ("outcome", "handler_failed"),
                 ("event_name", "payment.failed"),
                 ("status", "500"),
+                ("is_test", "false"),
                 ("error", "database unavailable: payment 781377"),
                 ("message", "handler failed for payment.failed"),
             ],
@@ -148,6 +171,7 @@ fn cases() -> Vec<Case> {
                 ("outcome", "rejected"),
                 ("event_name", "payment.completed"),
                 ("status", "400"),
+                ("is_test", "false"),
                 ("path", "data"),
                 ("error", "missing field `paymentId`"),
                 (
@@ -242,6 +266,9 @@ async fn assert_one_record_per_outcome(url: &str, capture: &Capture, shop: &Shop
                 case.name
             );
         }
+        if !case.fields.iter().any(|(field, _)| *field == "is_test") {
+            assert_eq!(record.field("is_test"), None, "{}", case.name);
+        }
         // The record's message is the reason StepPay was answered.
         assert_eq!(
             record.field("message"),
@@ -256,7 +283,8 @@ async fn assert_one_record_per_outcome(url: &str, capture: &Capture, shop: &Shop
         );
         all.extend(records);
     }
-    assert_eq!(shop.paid.load(Ordering::SeqCst), 1);
+    // The live delivery and the test-mode one (this shop does not skip test deliveries).
+    assert_eq!(shop.paid.load(Ordering::SeqCst), 2);
     assert_no_secrets(&all, &signatures);
 }
 
@@ -367,6 +395,7 @@ mod axum_receiver {
                         r.field("outcome"),
                         r.field("event_name"),
                         r.field("status"),
+                        r.field("is_test"),
                     )
                 })
                 .collect();
@@ -377,9 +406,10 @@ mod axum_receiver {
                         Level::INFO,
                         Some("verified"),
                         Some("payment.completed"),
-                        None
+                        None,
+                        Some("false"),
                     ),
-                    (Level::WARN, Some("rejected"), None, Some("401")),
+                    (Level::WARN, Some("rejected"), None, Some("401"), None),
                 ]
             );
             assert_no_secrets(&records, &[header, wrong]);

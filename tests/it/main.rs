@@ -5,8 +5,11 @@ mod support;
 
 mod api;
 mod bad_input;
+mod capture;
+mod cli;
 mod dispatch;
 mod inbox;
+mod is_test;
 mod legacy;
 mod logging;
 mod parse;
@@ -16,3 +19,4 @@ mod roundtrip;
 mod server_actix;
 mod server_axum;
 mod signature;
+mod testing;

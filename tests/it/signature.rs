@@ -1,6 +1,6 @@
-//! Integration tests for `Steppay-Signature` verification: known-answer vectors, every
-//! `SignatureError` cause, the replay window, key rotation, attacks on the comparison,
-//! robustness against garbage headers, and the verified parse.
+//! Integration tests for `Steppay-Signature` verification: known-answer vectors (`key=` and
+//! `v0=` forms), every `SignatureError` cause, every label, the replay window, key rotation,
+//! attacks on the comparison, robustness against garbage headers, and the verified parse.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -9,11 +9,12 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use proptest::prelude::*;
 use serde::Deserialize;
 use steppay_webhook::{
-    parse_webhook, receive, sign, Error, Event, Outcome, SignatureError, WebhookHandler,
-    WebhookRejection, WebhookVerifier, SIGNATURE_HEADER,
+    compute_signature, parse_webhook, receive, sign, sign_with_label, Error, Event, Outcome,
+    SignatureError, WebhookHandler, WebhookRejection, WebhookVerifier, MAX_SIGNATURES,
+    SIGNATURE_HEADER,
 };
 
-use crate::support::fixture;
+use crate::support::{capture_body, fixture, CAPTURE_TIMESTAMP};
 
 const SECRET: &str = "whsec_test_5f2b8c1d9e";
 const OTHER_SECRET: &str = "whsec_live_8a7c6e5d4f";
@@ -68,6 +69,16 @@ fn header_timestamp(header: &str) -> i64 {
         .expect("vector header has a timestamp part")
         .parse()
         .expect("vector header timestamp is a number")
+}
+
+/// The (label, value) of every part of a header but `timestamp`, read independently of the
+/// crate's parser.
+fn labelled_parts(header: &str) -> Vec<(&str, &str)> {
+    header
+        .split(',')
+        .filter_map(|part| part.trim().split_once('='))
+        .filter(|(label, _)| *label != "timestamp")
+        .collect()
 }
 
 /// The `key` value of a header produced by `sign` (a single signature).
@@ -147,13 +158,53 @@ fn vectors_verify_exactly_as_labelled() {
 fn vectors_sign_matches_independent_hmac() {
     for case in vectors().cases {
         let ts = header_timestamp(&case.header);
+        let body = case.body.as_bytes();
+        let expected = &case.expected_signature;
         assert_eq!(
-            sign(&case.secret, ts, case.body.as_bytes()),
-            format!("timestamp={ts},key={}", case.expected_signature),
+            compute_signature(&case.secret, ts, body),
+            *expected,
+            "vector {:?}",
+            case.name
+        );
+        assert_eq!(
+            sign(&case.secret, ts, body),
+            format!("timestamp={ts},key={expected}"),
+            "vector {:?}",
+            case.name
+        );
+        // The header's own label, written back by `sign_with_label`.
+        let (label, _) = labelled_parts(&case.header)[0];
+        assert_eq!(
+            sign_with_label(&case.secret, ts, body, label),
+            format!("timestamp={ts},{label}={expected}"),
             "vector {:?}",
             case.name
         );
     }
+}
+
+#[test]
+fn vectors_include_the_v0_form_steppay_really_sends() {
+    let cases = vectors().cases;
+    let with_label = |label: &str| {
+        cases
+            .iter()
+            .filter(|c| labelled_parts(&c.header).iter().any(|(l, _)| *l == label))
+            .collect::<Vec<_>>()
+    };
+    let v0 = with_label("v0");
+    assert!(v0.len() >= 4, "{} v0 vectors", v0.len());
+    assert!(v0.iter().filter(|c| c.valid).count() >= 2);
+    assert!(v0.iter().filter(|c| !c.valid).count() >= 2);
+    assert!(!with_label("key").is_empty());
+    assert!(!with_label("v1").is_empty());
+    // The captured delivery's form: exactly `timestamp=...,v0=...`, the body's own timestamp.
+    let capture = v0
+        .iter()
+        .find(|c| c.body.as_bytes() == capture_body())
+        .expect("a vector over the captured delivery's shape");
+    assert!(capture.header.starts_with("timestamp=1690943620,v0="));
+    assert!(capture.valid);
 }
 
 #[test]
@@ -165,12 +216,16 @@ fn vectors_are_self_consistent() {
     assert!(valid >= 3, "need valid vectors too, found {valid}");
     assert!(cases.len() - valid >= 3, "need invalid vectors too");
     for case in &cases {
-        let key = case
-            .header
-            .split(',')
-            .find_map(|part| part.trim().strip_prefix("key="))
-            .expect("vector header has a key part");
-        let listed = key.split(';').any(|s| s == case.expected_signature);
+        let parts = labelled_parts(&case.header);
+        assert!(
+            !parts.is_empty(),
+            "vector {:?} has no signature part",
+            case.name
+        );
+        let listed = parts
+            .iter()
+            .flat_map(|(_, value)| value.split(';'))
+            .any(|s| s == case.expected_signature);
         assert_eq!(listed, case.valid, "vector {:?}", case.name);
         assert_eq!(
             B64.decode(&case.expected_signature).map(|s| s.len()),
@@ -230,7 +285,8 @@ fn malformed_header_two_timestamps() {
 fn malformed_header_longer_than_8_kib() {
     let sig = good_signature();
     let valid = header_with(T, &sig);
-    // Pad with an unknown part (ignored by the parser) to an exact total length.
+    // Pad with another labelled part (one candidate that does not match) to an exact total
+    // length.
     let padded = |len: usize| {
         let filler = len - valid.len() - ",x=".len();
         format!("{valid},x={}", "A".repeat(filler))
@@ -311,6 +367,11 @@ fn missing_signature() {
         "timestamp=1",
         "timestamp=1,key= ; ; ",
         "timestamp=1,key=,key=",
+        "timestamp=1,v0=",
+        "v0=,timestamp=1",
+        "timestamp=1,v0= ;; ",
+        "timestamp=1,v0=,v1=,key=",
+        "timestamp=1,=",
     ] {
         assert_eq!(
             verifier().verify_at(header, BODY, 1),
@@ -637,6 +698,212 @@ fn part_order_whitespace_and_unknown_parts() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Labels: `key` (documented), `v0` (StepPay's captured delivery), any other
+// ---------------------------------------------------------------------------------------
+
+/// A signature of `BODY` at `T` that does not verify under `SECRET`.
+fn bad_signature(secret: &str) -> String {
+    compute_signature(secret, T, BODY)
+}
+
+#[test]
+fn compute_signature_is_the_value_after_the_label() {
+    assert_eq!(compute_signature(SECRET, T, BODY), good_signature());
+    assert_eq!(
+        B64.decode(compute_signature(SECRET, T, BODY))
+            .map(|s| s.len()),
+        Ok(32)
+    );
+}
+
+#[test]
+fn sign_writes_key_and_sign_with_label_writes_the_label() {
+    let sig = good_signature();
+    assert_eq!(sign(SECRET, T, BODY), format!("timestamp={T},key={sig}"));
+    for label in ["key", "v0", "v1"] {
+        assert_eq!(
+            sign_with_label(SECRET, T, BODY, label),
+            format!("timestamp={T},{label}={sig}")
+        );
+    }
+}
+
+#[test]
+fn every_label_verifies() {
+    let v = verifier();
+    for label in ["key", "v0", "v1", "V0", "sig", "x-steppay-next", "서명"] {
+        let header = sign_with_label(SECRET, T, BODY, label);
+        assert_eq!(v.verify_at(&header, BODY, T), Ok(()), "{header}");
+        assert_eq!(
+            v.verify_at(&header, b"{}", T),
+            Err(SignatureError::NoMatch),
+            "{header}"
+        );
+        let forged = sign_with_label(OTHER_SECRET, T, BODY, label);
+        assert_eq!(
+            v.verify_at(&forged, BODY, T),
+            Err(SignatureError::NoMatch),
+            "{forged}"
+        );
+        // The replay window applies whatever the label.
+        assert_eq!(v.verify_at(&header, BODY, T + 301), too_old(301, 300));
+    }
+}
+
+#[test]
+fn several_signatures_in_a_v0_part() {
+    let good = good_signature();
+    let (bad1, bad2) = (bad_signature(OTHER_SECRET), bad_signature("whsec_third"));
+    let v = verifier();
+    for value in [
+        format!("{bad1};{good}"),
+        format!("{good};{bad1}"),
+        format!("{bad1};{bad2};{good}"),
+        format!(" {bad1} ; {good} "),
+        format!(";{bad1};;{good};"),
+    ] {
+        let header = format!("timestamp={T},v0={value}");
+        assert_eq!(v.verify_at(&header, BODY, T), Ok(()), "{header}");
+    }
+    let header = format!("timestamp={T},v0={bad1};{bad2}");
+    assert_eq!(v.verify_at(&header, BODY, T), Err(SignatureError::NoMatch));
+}
+
+#[test]
+fn the_right_signature_only_in_the_second_label() {
+    let good = good_signature();
+    let (bad1, bad2) = (bad_signature(OTHER_SECRET), bad_signature("whsec_third"));
+    let v = verifier();
+    for header in [
+        format!("timestamp={T},key={bad1},v0={good}"),
+        format!("timestamp={T},v0={bad1};{bad2},v1={good}"),
+        format!("v1={good},v0={bad1},timestamp={T}"),
+        format!("timestamp={T},key={bad1},v0={bad2},v1={good}"),
+        format!("timestamp={T},v0={bad1},key={good};{bad2}"),
+    ] {
+        assert_eq!(v.verify_at(&header, BODY, T), Ok(()), "{header}");
+    }
+    assert_eq!(
+        v.verify_at(&format!("timestamp={T},key={bad1},v0={bad2}"), BODY, T),
+        Err(SignatureError::NoMatch)
+    );
+}
+
+#[test]
+fn rotation_works_across_labels() {
+    // Old key under `key`, new key under `v0`: a verifier with either key accepts it.
+    let body = BODY;
+    let header = format!(
+        "timestamp={T},key={},v0={}",
+        compute_signature(OTHER_SECRET, T, body),
+        compute_signature(SECRET, T, body)
+    );
+    for v in [
+        WebhookVerifier::new(SECRET),
+        WebhookVerifier::new(OTHER_SECRET),
+        WebhookVerifier::new("whsec_third").with_additional_secret(SECRET),
+    ] {
+        assert_eq!(v.verify_at(&header, body, T), Ok(()), "{v:?}");
+    }
+    assert_eq!(
+        WebhookVerifier::new("whsec_third").verify_at(&header, body, T),
+        Err(SignatureError::NoMatch)
+    );
+}
+
+#[test]
+fn only_the_lower_case_timestamp_part_is_the_timestamp() {
+    // Any other spelling is a label like `v0`: its value is a candidate signature, and the
+    // header has no timestamp.
+    let sig = good_signature();
+    for header in [
+        format!("Timestamp={T},v0={sig}"),
+        format!("TIMESTAMP={T},key={sig}"),
+    ] {
+        assert_eq!(
+            verifier().verify_at(&header, BODY, T),
+            Err(SignatureError::MissingTimestamp),
+            "{header}"
+        );
+    }
+}
+
+#[test]
+fn at_most_max_signatures_per_header() {
+    assert_eq!(MAX_SIGNATURES, 16);
+    let good = good_signature();
+    let bad: Vec<String> = (0..MAX_SIGNATURES)
+        .map(|i| compute_signature(OTHER_SECRET, T + i as i64, BODY))
+        .collect();
+    let v = verifier();
+
+    // 16 signatures, the right one last: verifies, in one part or spread over labels.
+    let fifteen = bad[..15].join(";");
+    let at_limit = [
+        format!("timestamp={T},v0={fifteen};{good}"),
+        format!(
+            "timestamp={T},key={},v0={},v1={good}",
+            bad[..7].join(";"),
+            bad[7..15].join(";")
+        ),
+        // Blank entries are not signatures and do not count.
+        format!("timestamp={T},v0={fifteen};;;;{good};;;,v1=,key= ; "),
+    ];
+    for header in &at_limit {
+        assert_eq!(v.verify_at(header, BODY, T), Ok(()), "{header}");
+    }
+
+    // 17: malformed before any comparison, even with the right signature among them.
+    let over = [
+        format!("timestamp={T},v0={};{good}", bad.join(";")),
+        format!("timestamp={T},v0={good},v1={}", bad.join(";")),
+        format!(
+            "timestamp={T},key={},v0={};{good}",
+            bad[..8].join(";"),
+            bad[8..].join(";")
+        ),
+    ];
+    for header in &over {
+        match v.verify_at(header, BODY, T) {
+            Err(SignatureError::MalformedHeader { reason }) => {
+                assert_eq!(reason, "more than 16 signatures", "{header}")
+            }
+            other => panic!("{header}: expected MalformedHeader, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn the_captured_delivery_form_verifies_with_its_own_timestamp() {
+    // StepPay's published capture: `timestamp=1690943620,v0=...`, equal to the body's
+    // `timestamp`, the header name in lower case.
+    let body = capture_body();
+    let header = sign_with_label(SECRET, CAPTURE_TIMESTAMP, &body, "v0");
+    assert!(header.starts_with("timestamp=1690943620,v0="), "{header}");
+    let v = verifier();
+    assert_eq!(v.verify_at(&header, &body, CAPTURE_TIMESTAMP + 1), Ok(()));
+    assert_eq!(
+        v.verify_at(&header, &body, CAPTURE_TIMESTAMP + 301),
+        too_old(301, 300)
+    );
+    let map = headers("steppay-signature", header.as_bytes());
+    assert_eq!(
+        v.verify_headers_at(&map, &body, CAPTURE_TIMESTAMP + 1),
+        Ok(())
+    );
+    // `isTest` is part of the signed bytes like everything else.
+    let flipped = String::from_utf8(body.clone())
+        .expect("UTF-8")
+        .replace(r#""isTest":false"#, r#""isTest":true"#)
+        .into_bytes();
+    assert_ne!(flipped, body);
+    assert_eq!(
+        v.verify_at(&header, &flipped, CAPTURE_TIMESTAMP + 1),
+        Err(SignatureError::NoMatch)
+    );
+}
+
+// ---------------------------------------------------------------------------------------
 // Attacks on the comparison
 // ---------------------------------------------------------------------------------------
 
@@ -914,6 +1181,20 @@ proptest! {
     }
 
     #[test]
+    fn any_label_signs_and_verifies(
+        label in "[A-Za-z0-9_.-]{1,16}",
+        body in proptest::collection::vec(any::<u8>(), 0..256),
+    ) {
+        prop_assume!(label != "timestamp");
+        let header = sign_with_label(SECRET, T, &body, &label);
+        prop_assert_eq!(verifier().verify_at(&header, &body, T), Ok(()));
+        prop_assert_eq!(
+            WebhookVerifier::new(OTHER_SECRET).verify_at(&header, &body, T),
+            Err(SignatureError::NoMatch)
+        );
+    }
+
+    #[test]
     fn sign_then_verify_round_trips(
         secret in proptest::collection::vec(any::<u8>(), 1..64),
         body in proptest::collection::vec(any::<u8>(), 0..512),
@@ -1061,24 +1342,31 @@ fn headers(name: &str, value: &[u8]) -> HeaderMap {
 
 #[test]
 fn verify_headers_finds_the_header_in_any_case() {
-    let header = sign(SECRET, T, BODY);
-    for name in [
-        "steppay-signature",
-        "Steppay-Signature",
-        "STEPPAY-SIGNATURE",
+    for header in [
+        sign(SECRET, T, BODY),
+        sign_with_label(SECRET, T, BODY, "v0"),
     ] {
-        let map = headers(name, header.as_bytes());
-        assert_eq!(
-            verifier().verify_headers_at(&map, BODY, T),
-            Ok(()),
-            "{name}"
-        );
-        assert_eq!(
-            verifier().verify_headers_at(&map, b"{}", T),
-            Err(SignatureError::NoMatch),
-            "{name}"
-        );
+        for name in [
+            "steppay-signature",
+            "Steppay-Signature",
+            "STEPPAY-SIGNATURE",
+            "StepPay-Signature",
+            "sTePpAy-sIgNaTuRe",
+        ] {
+            let map = headers(name, header.as_bytes());
+            assert_eq!(
+                verifier().verify_headers_at(&map, BODY, T),
+                Ok(()),
+                "{name}: {header}"
+            );
+            assert_eq!(
+                verifier().verify_headers_at(&map, b"{}", T),
+                Err(SignatureError::NoMatch),
+                "{name}: {header}"
+            );
+        }
     }
+    let header = sign(SECRET, T, BODY);
     // The system-clock variant reads the same header (the signature is stale by now).
     let map = headers("steppay-signature", header.as_bytes());
     assert!(matches!(

@@ -122,6 +122,24 @@ pub fn unknown_event_body() -> Vec<u8> {
     body
 }
 
+/// The envelope `timestamp` of [`capture_body`], and of the `Steppay-Signature` header of the
+/// delivery StepPay published (2023-08-02T02:33:40Z).
+pub const CAPTURE_TIMESTAMP: i64 = 1_690_943_620;
+
+/// `edge/capture-payment-completed.json`: a `payment.completed` in the shape of the delivery
+/// StepPay captured on webhook.site and published (spec section 9): compact JSON on one line,
+/// null fields left out, `orderId` a string, `customerId` a number, `cancel` on a completed
+/// payment, and `"isTest":false` after `data`.
+pub fn capture_body() -> Vec<u8> {
+    let body = read_fixture("edge/capture-payment-completed.json");
+    assert!(!body.contains(&b'\n'), "compact, on one line");
+    assert!(body.ends_with(br#"},"isTest":false}"#), "isTest after data");
+    let json: Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(json["timestamp"], CAPTURE_TIMESTAMP);
+    assert_eq!(json["event"], "payment.completed");
+    body
+}
+
 /// `edge/invalid/not-json.txt`, checked not to be JSON.
 pub fn not_json_body() -> Vec<u8> {
     let body = read_fixture("edge/invalid/not-json.txt");
