@@ -4,11 +4,12 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
+use sqlx::{Connection, Row, Sqlite, SqliteConnection, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use super::record::{Classification, Delivery, DeliveryId, DeliveryStatus, NewDelivery};
@@ -264,22 +265,38 @@ impl Write {
     }
 }
 
-/// The writer task: runs the queued writes in batches, one transaction each.
+/// The writer task: runs the queued writes in batches, one transaction each, on a
+/// connection of its own (so that it never waits for the pool behind readers).
 async fn write_batches(pool: SqlitePool, mut writes: mpsc::Receiver<Write>) {
     let mut batch = Vec::with_capacity(WRITE_BATCH);
+    let mut connection: Option<PoolConnection<Sqlite>> = None;
     while writes.recv_many(&mut batch, WRITE_BATCH).await > 0 {
-        match run_all(&pool, &batch).await {
+        let conn = match connection.take() {
+            Some(conn) => Ok(conn),
+            None => pool.acquire().await.map_err(db("connect")),
+        };
+        let mut conn = match conn {
+            Ok(conn) => conn,
+            Err(error) => {
+                for write in batch.drain(..) {
+                    write.reply(Err(StoreError::database("write", error.to_string())));
+                }
+                continue;
+            }
+        };
+        match run_all(&mut conn, &batch).await {
             Ok(results) => {
                 for (write, result) in batch.drain(..).zip(results) {
                     write.reply(Ok(result));
                 }
+                connection = Some(conn);
             }
             // Rare (a database error, not a duplicate or a lost lease, which are results):
             // nothing of the batch was committed, so each write runs again in a transaction
             // of its own and fails alone.
             Err(_) => {
                 for write in batch.drain(..) {
-                    let result = run_all(&pool, std::slice::from_ref(&write)).await;
+                    let result = run_all(&mut conn, std::slice::from_ref(&write)).await;
                     write.reply(result.and_then(|mut results| {
                         results
                             .pop()
@@ -288,13 +305,21 @@ async fn write_batches(pool: SqlitePool, mut writes: mpsc::Receiver<Write>) {
                 }
             }
         }
+        // After a failure the connection goes back to the pool (which checks it before it
+        // is used again) and the next batch takes one from the pool.
     }
 }
 
 /// Runs `writes` in one transaction: all their results once committed, or the first error
 /// (then nothing was committed).
-async fn run_all(pool: &SqlitePool, writes: &[Write]) -> Result<Vec<Applied>, StoreError> {
-    let mut tx = begin(pool, "write").await?;
+async fn run_all(
+    conn: &mut SqliteConnection,
+    writes: &[Write],
+) -> Result<Vec<Applied>, StoreError> {
+    let mut tx = conn
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(db("write"))?;
     let mut results = Vec::with_capacity(writes.len());
     for write in writes {
         results.push(write.apply(&mut tx).await?);

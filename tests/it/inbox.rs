@@ -62,22 +62,44 @@ enum DbSpec {
     Postgres { url: String, schema: String },
 }
 
-/// An open test database: the inbox store and a pool for the recorder's tables.
+/// An open test database: the inbox store, and a pool of the recorder's own for its tables
+/// (as a merchant's handler has its own).
 #[derive(Clone)]
 enum Db {
-    Sqlite(SqliteStore),
-    Postgres(PostgresStore),
+    Sqlite(SqliteStore, sqlx::SqlitePool),
+    Postgres(PostgresStore, sqlx::PgPool),
 }
 
 impl DbSpec {
     async fn open(&self) -> Db {
         let db = match self {
-            DbSpec::Sqlite { path } => Db::Sqlite(SqliteStore::open(path).await.expect("sqlite")),
-            DbSpec::Postgres { url, schema } => Db::Postgres(
-                PostgresStore::connect_in_schema(url, schema)
+            DbSpec::Sqlite { path } => {
+                let store = SqliteStore::open(path).await.expect("sqlite");
+                let options = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(path)
+                    .busy_timeout(Duration::from_secs(30));
+                let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(options)
                     .await
-                    .expect("postgres"),
-            ),
+                    .expect("recorder pool");
+                Db::Sqlite(store, pool)
+            }
+            DbSpec::Postgres { url, schema } => {
+                let store = PostgresStore::connect_in_schema(url, schema)
+                    .await
+                    .expect("postgres");
+                let options = url
+                    .parse::<sqlx::postgres::PgConnectOptions>()
+                    .expect("url")
+                    .options([("search_path", schema.as_str())]);
+                let pool = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(options)
+                    .await
+                    .expect("recorder pool");
+                Db::Postgres(store, pool)
+            }
         };
         db.create_recorder_tables().await;
         db
@@ -115,8 +137,8 @@ fn postgres_spec(test: &str) -> Option<DbSpec> {
 impl Db {
     fn store(&self) -> Arc<dyn InboxStore> {
         match self {
-            Db::Sqlite(store) => Arc::new(store.clone()),
-            Db::Postgres(store) => Arc::new(store.clone()),
+            Db::Sqlite(store, _) => Arc::new(store.clone()),
+            Db::Postgres(store, _) => Arc::new(store.clone()),
         }
     }
 
@@ -130,8 +152,8 @@ impl Db {
         ];
         for sql in statements {
             match self {
-                Db::Sqlite(s) => sqlx::query(sql).execute(s.pool()).await.map(drop),
-                Db::Postgres(s) => sqlx::query(sql).execute(s.pool()).await.map(drop),
+                Db::Sqlite(_, s) => sqlx::query(sql).execute(s).await.map(drop),
+                Db::Postgres(_, s) => sqlx::query(sql).execute(s).await.map(drop),
             }
             .expect("recorder tables");
         }
@@ -141,8 +163,8 @@ impl Db {
     async fn record(&self, call: &Call) -> Result<(), sqlx::Error> {
         let as_of = call.as_of.map(|t| t.timestamp_micros());
         match self {
-            Db::Sqlite(s) => {
-                let mut tx = s.pool().begin().await?;
+            Db::Sqlite(_, s) => {
+                let mut tx = s.begin().await?;
                 sqlx::query("INSERT INTO test_calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
                     .bind(call.delivery.0)
                     .bind(&call.fingerprint)
@@ -168,8 +190,8 @@ impl Db {
                 }
                 tx.commit().await
             }
-            Db::Postgres(s) => {
-                let mut tx = s.pool().begin().await?;
+            Db::Postgres(_, s) => {
+                let mut tx = s.begin().await?;
                 sqlx::query("INSERT INTO test_calls VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                     .bind(call.delivery.0)
                     .bind(&call.fingerprint)
@@ -202,8 +224,8 @@ impl Db {
     async fn calls(&self) -> Vec<(String, String, i64, bool, i64)> {
         let sql = "SELECT fingerprint, phase, CAST(attempt AS BIGINT), replay, pid FROM test_calls";
         match self {
-            Db::Sqlite(s) => sqlx::query_as(sql).fetch_all(s.pool()).await,
-            Db::Postgres(s) => sqlx::query_as(sql).fetch_all(s.pool()).await,
+            Db::Sqlite(_, s) => sqlx::query_as(sql).fetch_all(s).await,
+            Db::Postgres(_, s) => sqlx::query_as(sql).fetch_all(s).await,
         }
         .expect("calls")
     }
@@ -212,8 +234,8 @@ impl Db {
     async fn state(&self) -> HashMap<String, String> {
         let sql = "SELECT resource, fingerprint FROM test_state";
         let rows: Vec<(String, String)> = match self {
-            Db::Sqlite(s) => sqlx::query_as(sql).fetch_all(s.pool()).await,
-            Db::Postgres(s) => sqlx::query_as(sql).fetch_all(s.pool()).await,
+            Db::Sqlite(_, s) => sqlx::query_as(sql).fetch_all(s).await,
+            Db::Postgres(_, s) => sqlx::query_as(sql).fetch_all(s).await,
         }
         .expect("state");
         rows.into_iter().collect()
@@ -223,18 +245,16 @@ impl Db {
     async fn stale_flags(&self) -> Vec<(String, bool)> {
         let sql = "SELECT fingerprint, stale FROM test_calls WHERE phase = 'ok'";
         match self {
-            Db::Sqlite(s) => sqlx::query_as(sql).fetch_all(s.pool()).await,
-            Db::Postgres(s) => sqlx::query_as(sql).fetch_all(s.pool()).await,
+            Db::Sqlite(_, s) => sqlx::query_as(sql).fetch_all(s).await,
+            Db::Postgres(_, s) => sqlx::query_as(sql).fetch_all(s).await,
         }
         .expect("stale flags")
     }
 
     async fn drop_schema(&self, spec: &DbSpec) {
-        if let (Db::Postgres(s), DbSpec::Postgres { schema, .. }) = (self, spec) {
+        if let (Db::Postgres(_, s), DbSpec::Postgres { schema, .. }) = (self, spec) {
             let sql = format!("DROP SCHEMA {schema} CASCADE");
-            let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(s.pool())
-                .await;
+            let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(s).await;
         }
     }
 }
@@ -397,11 +417,13 @@ fn verifier() -> WebhookVerifier {
     WebhookVerifier::new(SECRET).with_tolerance(TOLERANCE)
 }
 
-/// Short leases and backoffs, so that the suite runs in seconds.
+/// Short backoffs, so that the suite runs in seconds; a lease long enough that no handler
+/// outlives it on a busy machine (which would let a second worker take the delivery over:
+/// at least once, as documented, but not what these tests count).
 fn fast_config(mode: ProcessingMode) -> InboxConfig {
     InboxConfig::default()
         .mode(mode)
-        .lease(Duration::from_secs(2))
+        .lease(Duration::from_secs(20))
         .retry_delays(Duration::from_millis(5), Duration::from_millis(50))
         .poll_interval(Duration::from_millis(20))
         .concurrency(8)
@@ -508,6 +530,8 @@ struct ChildConfig {
     inline: bool,
     hang: bool,
     framework: Framework,
+    /// The lease, when not [`fast_config`]'s.
+    lease_ms: Option<u64>,
 }
 
 /// A receiver in another OS process: this test binary, running [`child_receiver`].
@@ -591,8 +615,12 @@ fn child_receiver() {
         } else {
             ProcessingMode::Deferred
         };
+        let mut inbox_config = fast_config(mode);
+        if let Some(ms) = config.lease_ms {
+            inbox_config = inbox_config.lease(Duration::from_millis(ms));
+        }
         let (_inbox, worker, served) =
-            start_receiver(&db, Arc::new(recorder), fast_config(mode), config.framework).await;
+            start_receiver(&db, Arc::new(recorder), inbox_config, config.framework).await;
         println!("READY {}", served.url);
         std::io::stdout().flush().expect("flush");
         // Serve until the parent closes stdin (or kills this process).
@@ -923,6 +951,7 @@ async fn thousand_deliveries(spec: DbSpec, frameworks: &[Framework], inline: boo
                 inline,
                 hang: false,
                 framework,
+                lease_ms: None,
             })
         })
         .collect();
@@ -1280,6 +1309,7 @@ async fn killed_mid_handler(spec: DbSpec, label: &str) {
         inline: false,
         hang: true,
         framework: Framework::Axum,
+        lease_ms: Some(2000),
     });
     let (status, reason) = send_one(&hanging.url, &g.body, &g.header).await;
     assert_eq!(
@@ -1307,6 +1337,7 @@ async fn killed_mid_handler(spec: DbSpec, label: &str) {
         inline: false,
         hang: false,
         framework: Framework::Axum,
+        lease_ms: Some(2000),
     });
     let counts = settle(&*store, Duration::from_secs(30)).await;
     drop(restarted);
