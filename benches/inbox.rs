@@ -13,11 +13,11 @@
 //! Each scenario gets a fresh database.
 //!
 //! Two runs per scenario:
-//! - **throughput**: `DELIVERIES` distinct signed `payment.completed` deliveries (one resource
+//! - **throughput**: 4,000 distinct signed `payment.completed` deliveries (one resource
 //!   each), `CLIENTS` at a time, as fast as they are answered: stored/s is deliveries over the
 //!   time until the last answer, processed/s over the time until none is pending;
 //! - **latency**: deliveries sent at a fixed rate (`RATE` per second, whatever the answers) for
-//!   `RATE_SECONDS` seconds: the time to acknowledge at p50, p99 and max, and the processing
+//!   3 seconds: the time to acknowledge at p50, p99 and max, and the processing
 //!   lag (from the last answer until none is pending). A receiver that cannot keep up shows
 //!   it here as a growing queue.
 //!
@@ -46,10 +46,30 @@ mod bench {
     const SECRET: &str = "whsec_inbox_bench_5d1e";
     const CHILD_ENV: &str = "STEPPAY_INBOX_BENCH_CHILD";
     const PATH: &str = "/webhooks/steppay";
-    const DELIVERIES: usize = 4000;
     const CLIENTS: usize = 32;
     const RATE: u64 = 1000;
-    const RATE_SECONDS: u64 = 3;
+
+    /// How much each scenario sends.
+    #[derive(Clone, Copy)]
+    struct Load {
+        /// Deliveries of the throughput run.
+        deliveries: usize,
+        /// Milliseconds of the fixed-rate run.
+        rate_ms: u64,
+    }
+
+    /// `cargo bench`: the real measurement.
+    const FULL: Load = Load {
+        deliveries: 4000,
+        rate_ms: 3000,
+    };
+
+    /// `cargo test --benches` (no `--bench` argument): a check that it runs, not a
+    /// measurement.
+    const CHECK: Load = Load {
+        deliveries: 200,
+        rate_ms: 100,
+    };
     const PAYMENT: &[u8] = include_bytes!("../tests/fixtures/payment.completed.json");
 
     /// Where a receiver keeps its inbox.
@@ -295,7 +315,8 @@ mod bench {
     }
 
     /// Both runs against the receivers at `urls`, whose inbox (if any) is `store`.
-    async fn measure(urls: &[String], store: Option<&dyn InboxStore>) -> Figures {
+    async fn measure(urls: &[String], store: Option<&dyn InboxStore>, load: Load) -> Figures {
+        let deliveries_count = load.deliveries;
         let client = client();
         // Warm up: connections and the database's first pages.
         for (i, (body, header)) in deliveries(CLIENTS, 9_000_000).into_iter().enumerate() {
@@ -306,7 +327,7 @@ mod bench {
         processed(store, warm).await;
 
         // Throughput: closed loop.
-        let work = Arc::new(deliveries(DELIVERIES, 1_000_000));
+        let work = Arc::new(deliveries(deliveries_count, 1_000_000));
         let next = Arc::new(AtomicUsize::new(0));
         let started = Instant::now();
         let mut tasks = tokio::task::JoinSet::new();
@@ -327,18 +348,18 @@ mod bench {
                 }
             });
         }
-        let mut latencies = Vec::with_capacity(DELIVERIES);
+        let mut latencies = Vec::with_capacity(deliveries_count);
         while let Some(done) = tasks.join_next().await {
             latencies.extend(done.expect("client task"));
         }
         let acknowledged = started.elapsed();
-        let done = processed(store, warm + DELIVERIES as u64).await;
+        let done = processed(store, warm + deliveries_count as u64).await;
         let processing = done.duration_since(started).max(acknowledged);
         latencies.sort();
         let (ack_p50, ack_p99) = (percentile(&latencies, 0.50), percentile(&latencies, 0.99));
 
         // Latency: open loop at RATE per second.
-        let count = (RATE * RATE_SECONDS) as usize;
+        let count = usize::try_from(RATE * load.rate_ms / 1000).unwrap_or(usize::MAX);
         let work = deliveries(count, 2_000_000);
         let interval = Duration::from_secs(1) / RATE as u32;
         let start = tokio::time::Instant::now();
@@ -359,14 +380,14 @@ mod bench {
             rate.push(done.expect("client task"));
         }
         let answered = Instant::now();
-        let lag = processed(store, warm + (DELIVERIES + count) as u64)
+        let lag = processed(store, warm + (deliveries_count + count) as u64)
             .await
             .duration_since(answered);
         rate.sort();
 
         Figures {
-            stored_per_s: DELIVERIES as f64 / acknowledged.as_secs_f64(),
-            processed_per_s: DELIVERIES as f64 / processing.as_secs_f64(),
+            stored_per_s: deliveries_count as f64 / acknowledged.as_secs_f64(),
+            processed_per_s: deliveries_count as f64 / processing.as_secs_f64(),
             ack_p50,
             ack_p99,
             rate_p50: percentile(&rate, 0.50),
@@ -391,6 +412,14 @@ mod bench {
         if let Ok(config) = std::env::var(CHILD_ENV) {
             return child(&config);
         }
+        let load = if std::env::args().any(|arg| arg == "--bench") {
+            FULL
+        } else {
+            println!(
+                "not run by cargo bench: a short check that the benchmark runs, not a measurement"
+            );
+            CHECK
+        };
         let dir = tempfile::tempdir().expect("temp dir");
         let sqlite = |name: &str, normal: bool| Db::Sqlite {
             path: dir
@@ -447,9 +476,10 @@ mod bench {
             .build()
             .expect("runtime");
         println!(
-            "{DELIVERIES} deliveries with {CLIENTS} concurrent clients, then {} at {RATE}/s; \
+            "{} deliveries with {CLIENTS} concurrent clients, then {} at {RATE}/s; \
              receivers in processes of their own, on this machine ({} cores)",
-            RATE * RATE_SECONDS,
+            load.deliveries,
+            RATE * load.rate_ms / 1000,
             std::thread::available_parallelism().map_or(0, |n| n.get())
         );
         let only = std::env::var("STEPPAY_BENCH_ONLY").unwrap_or_default();
@@ -465,7 +495,7 @@ mod bench {
             let urls: Vec<String> = receivers.iter().map(|r| r.url.clone()).collect();
             let figures = runtime.block_on(async {
                 let store = scenario.db.store().await;
-                measure(&urls, store.as_deref()).await
+                measure(&urls, store.as_deref(), load).await
             });
             drop(receivers);
             if let Db::Postgres { url, schema } = &scenario.db {
