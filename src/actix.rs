@@ -119,7 +119,8 @@ impl FromRequest for VerifiedWebhook {
 /// [`Outcome`](crate::Outcome)'s table and a plain-text reason.
 ///
 /// actix-web builds the app once per worker thread, so give each a clone of the receiver
-/// (with the handler in an `Arc` if it is not `Clone`).
+/// (cheap: clones share the handler and, with
+/// [`with_inbox`](crate::WebhookReceiver::with_inbox), the inbox).
 ///
 /// ```no_run
 /// use std::sync::Arc;

@@ -63,6 +63,21 @@ pub struct WebhookMeta<'a> {
     /// Set by the default handler methods, so that [`dispatch`] can tell a delivery your
     /// code handled from one it did not.
     unhandled: Option<&'a AtomicBool>,
+    /// What the durable inbox knows about this delivery (`None` without an inbox).
+    delivery: Option<DeliveryFacts>,
+}
+
+/// What the durable inbox tells a handler about the delivery it processes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct DeliveryFacts {
+    /// The stored delivery's id.
+    pub(crate) id: i64,
+    /// Which attempt this is, from 1.
+    pub(crate) attempt: u32,
+    /// Whether an operator replayed it.
+    pub(crate) replay: bool,
+    /// Whether newer data was already applied to its resource.
+    pub(crate) stale: bool,
 }
 
 impl<'a> WebhookMeta<'a> {
@@ -75,6 +90,7 @@ impl<'a> WebhookMeta<'a> {
             event_name,
             is_test: false,
             unhandled: None,
+            delivery: None,
         }
     }
 
@@ -94,6 +110,58 @@ impl<'a> WebhookMeta<'a> {
     /// `None` if out of range; the same as [`Webhook::sent_at`].
     pub fn sent_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         crate::webhook::sent_at(self.timestamp)
+    }
+
+    /// Which attempt at processing this delivery this is, from 1. Always 1 without the durable
+    /// inbox; with it, 2 and more mean earlier attempts failed or were interrupted (a crash,
+    /// a lost lease), so work they did may be done already. A replay counts from 1 again.
+    ///
+    /// ```
+    /// use steppay_webhook::WebhookMeta;
+    ///
+    /// let meta = WebhookMeta::new(1795046400, "v1", "payment.completed");
+    /// assert_eq!((meta.attempt(), meta.is_retry(), meta.is_replay(), meta.is_stale()), (1, false, false, false));
+    /// ```
+    pub fn attempt(&self) -> u32 {
+        self.delivery.map_or(1, |facts| facts.attempt)
+    }
+
+    /// Whether this is a retry: an earlier attempt at the same delivery failed or was
+    /// interrupted ([`attempt`](Self::attempt) is 2 or more). Never without the durable inbox.
+    pub fn is_retry(&self) -> bool {
+        self.attempt() > 1
+    }
+
+    /// Whether an operator replayed this delivery from the durable inbox (a dead letter, an
+    /// unreadable body, or one processed before). Its signature and clock were checked when it
+    /// arrived, not now. Never without the inbox.
+    pub fn is_replay(&self) -> bool {
+        self.delivery.is_some_and(|facts| facts.replay)
+    }
+
+    /// Whether newer data was already applied to the resource this delivery is about. Only
+    /// ever `true` when the inbox's stale policy is `StalePolicy::Apply` (the default skips
+    /// stale deliveries without calling the handler).
+    pub fn is_stale(&self) -> bool {
+        self.delivery.is_some_and(|facts| facts.stale)
+    }
+
+    /// The id the durable inbox gave this delivery: a good idempotency key for your own
+    /// writes. `None` without the inbox.
+    #[cfg(feature = "inbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+    pub fn delivery_id(&self) -> Option<crate::inbox::DeliveryId> {
+        self.delivery
+            .map(|facts| crate::inbox::DeliveryId(facts.id))
+    }
+
+    /// The same metadata, for a delivery processed from the durable inbox.
+    #[cfg_attr(not(feature = "inbox"), allow(dead_code))]
+    pub(crate) fn with_delivery(self, facts: DeliveryFacts) -> Self {
+        Self {
+            delivery: Some(facts),
+            ..self
+        }
     }
 
     /// The metadata of the readable envelope of an [`Error::InvalidData`].
@@ -144,12 +212,16 @@ impl Eq for WebhookMeta<'_> {}
 
 impl fmt::Debug for WebhookMeta<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WebhookMeta")
+        let mut debug = f.debug_struct("WebhookMeta");
+        debug
             .field("timestamp", &self.timestamp)
             .field("version", &self.version)
             .field("event_name", &self.event_name)
-            .field("is_test", &self.is_test)
-            .finish()
+            .field("is_test", &self.is_test);
+        if let Some(facts) = &self.delivery {
+            debug.field("delivery", facts);
+        }
+        debug.finish()
     }
 }
 
@@ -379,8 +451,19 @@ macro_rules! define_handlers {
             webhook: &Webhook,
             handler: &H,
         ) -> Result<Dispatched, H::Error> {
+            dispatch_async_as(webhook, handler, WebhookMeta::of(webhook)).await
+        }
+
+        /// [`dispatch_async`] with the given metadata (the durable inbox adds what it knows
+        /// about the delivery).
+        #[cfg_attr(not(feature = "inbox"), allow(dead_code))]
+        pub(crate) async fn dispatch_async_as<H: AsyncWebhookHandler + ?Sized>(
+            webhook: &Webhook,
+            handler: &H,
+            meta: WebhookMeta<'_>,
+        ) -> Result<Dispatched, H::Error> {
             let unhandled = AtomicBool::new(false);
-            let meta = WebhookMeta::of(webhook).reporting_to(&unhandled);
+            let meta = meta.reporting_to(&unhandled);
             match &webhook.event {
                 $(Event::$variant(data) => handler.$method(meta, data).await,)+
                 Event::Unknown { data, .. } => handler.on_unknown(meta, data).await,
@@ -474,13 +557,19 @@ pub(crate) fn dispatch_unreadable<H: WebhookHandler + ?Sized>(
     )
 }
 
-/// The async twin of [`dispatch_unreadable`].
+/// The async twin of [`dispatch_unreadable`]; `delivery` is what the durable inbox knows
+/// about the delivery, if it comes from one.
 pub(crate) async fn dispatch_unreadable_async<H: AsyncWebhookHandler + ?Sized>(
     error: &Error,
     handler: &H,
+    delivery: Option<DeliveryFacts>,
 ) -> Option<Result<Dispatched, H::Error>> {
     let unhandled = AtomicBool::new(false);
-    let meta = WebhookMeta::of_invalid_data(error)?.reporting_to(&unhandled);
+    let mut meta = WebhookMeta::of_invalid_data(error)?;
+    if let Some(facts) = delivery {
+        meta = meta.with_delivery(facts);
+    }
+    let meta = meta.reporting_to(&unhandled);
     let data = UnreadableData { error };
     Some(
         handler

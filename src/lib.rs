@@ -29,6 +29,12 @@ mod signature;
 mod dispatch;
 // Receive: the outcome and HTTP status of a delivery.
 mod receive;
+// What an event is about, and how fresh its data is (the inbox orders by it).
+mod resource;
+// The durable inbox.
+#[cfg(feature = "inbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+pub mod inbox;
 // The web framework integrations.
 #[cfg(feature = "actix-web")]
 #[cfg_attr(docsrs, doc(cfg(feature = "actix-web")))]
@@ -61,6 +67,7 @@ pub use receive::{
     receive, receive_async, Outcome, WebhookReceiver, WebhookRejection, DEFAULT_BODY_LIMIT,
 };
 pub use receive::{receive_async_at, receive_at};
+pub use resource::{Resource, ResourceKind};
 pub use schema::*;
 pub use signature::{
     compute_signature, sign, sign_with_label, SignatureError, WebhookVerifier, DEFAULT_TOLERANCE,

@@ -15,9 +15,12 @@
 //! body's data.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::dispatch::{dispatch_unreadable, dispatch_unreadable_async, Dispatched};
 use crate::error::excerpt;
+#[cfg(feature = "inbox")]
+use crate::inbox::{DeliveryId, DeliveryStatus, Inbox, InboxLink, StoreError};
 use crate::{
     dispatch, dispatch_async, parse_webhook, AsyncWebhookHandler, Error, EventType, SignatureError,
     Webhook, WebhookHandler, WebhookVerifier, SIGNATURE_HEADER,
@@ -142,6 +145,20 @@ fn with_causes(error: &dyn std::error::Error) -> String {
 /// | [`Rejected`](Outcome::Rejected) | 400, 401, 413, 500 | refused before any handler ran, or unreadable and not acknowledged: see [`WebhookRejection`] |
 /// | [`HandlerFailed`](Outcome::HandlerFailed) | 500 | your handler returned `Err`: the delivery stays failed in StepPay's portal |
 ///
+/// With the durable inbox (feature `inbox`, [`WebhookReceiver::with_inbox`]), a verified
+/// delivery is stored before any handler runs, and these outcomes join the ones above
+/// (inline mode answers `Handled`, `Unhandled` and `UnreadableAcknowledged` as well):
+///
+/// | outcome | status | why |
+/// |---|---|---|
+/// | `Stored` | 200 | stored; a worker processes it (deferred mode, or inline when another delivery of its resource goes first) |
+/// | `Duplicate` | 200 | the same delivery (event name and `data`) was stored before: not processed again |
+/// | `Stale` | 200 | inline: older than data already applied to its resource; recorded, not applied |
+/// | `UnreadableStored` | 200 (400 if the inbox is told not to acknowledge) | authentic but unreadable, and `on_unreadable` did not handle it: kept for replay |
+/// | `RetryScheduled` | 500 | inline: your handler failed; the worker retries it |
+/// | `Dead` | 500 | inline: your handler failed on the last allowed attempt; kept as a dead letter for replay |
+/// | `StoreFailed` | 500 | verified, but the inbox could not store it: nothing was kept |
+///
 /// StepPay documents no automatic retries: a failed delivery (any status but 2xx) stays
 /// failed in the portal's delivery history, from where it can be sent again.
 ///
@@ -172,6 +189,88 @@ pub enum Outcome<E> {
         /// The handler's error.
         error: E,
     },
+    /// Stored in the durable inbox; a worker processes it: in deferred mode, or in inline
+    /// mode when another delivery of the same resource is in flight or goes first.
+    #[cfg(feature = "inbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+    Stored {
+        /// The stored delivery.
+        delivery: DeliveryId,
+        /// The event type's wire name.
+        event_name: String,
+    },
+    /// The same delivery (same event name and `data` bytes) was stored before:
+    /// acknowledged, not processed again.
+    #[cfg(feature = "inbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+    Duplicate {
+        /// The delivery stored first.
+        original: DeliveryId,
+        /// Its status now.
+        status: DeliveryStatus,
+        /// The event type's wire name, when the body was read that far.
+        event_name: Option<String>,
+    },
+    /// Inline mode: older than data already applied to its resource; recorded `stale` and,
+    /// by the default stale policy, not applied.
+    #[cfg(feature = "inbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+    Stale {
+        /// The stored delivery.
+        delivery: DeliveryId,
+        /// The event type's wire name.
+        event_name: String,
+    },
+    /// Authentic but unreadable, stored in the durable inbox to be replayed once the crate
+    /// or your `on_unreadable` can deal with it: your `on_unreadable` did not handle it
+    /// (inline mode), or has yet to see it (deferred mode, where the worker hands it over).
+    #[cfg(feature = "inbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+    UnreadableStored {
+        /// The stored delivery.
+        delivery: DeliveryId,
+        /// What could not be read.
+        error: Error,
+        /// Whether it is acknowledged (200, the default) or answered 400 (see
+        /// `InboxConfig::acknowledge_unreadable`).
+        acknowledged: bool,
+    },
+    /// Inline mode: your handler failed; the delivery is stored and the worker tries again
+    /// at `retry_at`.
+    #[cfg(feature = "inbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+    RetryScheduled {
+        /// The stored delivery.
+        delivery: DeliveryId,
+        /// The event type's wire name.
+        event_name: String,
+        /// The handler's error, as stored: bounded, quoted values redacted.
+        error: String,
+        /// When the worker tries again.
+        retry_at: chrono::DateTime<chrono::Utc>,
+    },
+    /// Inline mode: your handler failed on the last allowed attempt; the delivery is kept as
+    /// a dead letter, to be replayed once fixed.
+    #[cfg(feature = "inbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+    Dead {
+        /// The stored delivery.
+        delivery: DeliveryId,
+        /// The event type's wire name.
+        event_name: String,
+        /// The handler's error, as stored: bounded, quoted values redacted.
+        error: String,
+    },
+    /// Verified, but the durable inbox could not store it: nothing was kept, and the answer
+    /// (500) leaves it failed in StepPay's portal, from where it can be sent again.
+    #[cfg(feature = "inbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+    StoreFailed {
+        /// The event type's wire name, when the body was read that far.
+        event_name: Option<String>,
+        /// What the store said.
+        error: StoreError,
+    },
 }
 
 impl<E: fmt::Debug> fmt::Debug for Outcome<E> {
@@ -195,6 +294,76 @@ impl<E: fmt::Debug> fmt::Debug for Outcome<E> {
                 .field("event_name", &excerpt(event_name))
                 .field("error", error)
                 .finish(),
+            #[cfg(feature = "inbox")]
+            Outcome::Stored {
+                delivery,
+                event_name,
+            } => f
+                .debug_struct("Stored")
+                .field("delivery", delivery)
+                .field("event_name", &excerpt(event_name))
+                .finish(),
+            #[cfg(feature = "inbox")]
+            Outcome::Duplicate {
+                original,
+                status,
+                event_name,
+            } => f
+                .debug_struct("Duplicate")
+                .field("original", original)
+                .field("status", status)
+                .field("event_name", &event_name.as_deref().map(excerpt))
+                .finish(),
+            #[cfg(feature = "inbox")]
+            Outcome::Stale {
+                delivery,
+                event_name,
+            } => f
+                .debug_struct("Stale")
+                .field("delivery", delivery)
+                .field("event_name", &excerpt(event_name))
+                .finish(),
+            #[cfg(feature = "inbox")]
+            Outcome::UnreadableStored {
+                delivery,
+                error,
+                acknowledged,
+            } => f
+                .debug_struct("UnreadableStored")
+                .field("delivery", delivery)
+                .field("error", error)
+                .field("acknowledged", acknowledged)
+                .finish(),
+            #[cfg(feature = "inbox")]
+            Outcome::RetryScheduled {
+                delivery,
+                event_name,
+                error,
+                retry_at,
+            } => f
+                .debug_struct("RetryScheduled")
+                .field("delivery", delivery)
+                .field("event_name", &excerpt(event_name))
+                .field("error", &excerpt(error))
+                .field("retry_at", retry_at)
+                .finish(),
+            #[cfg(feature = "inbox")]
+            Outcome::Dead {
+                delivery,
+                event_name,
+                error,
+            } => f
+                .debug_struct("Dead")
+                .field("delivery", delivery)
+                .field("event_name", &excerpt(event_name))
+                .field("error", &excerpt(error))
+                .finish(),
+            #[cfg(feature = "inbox")]
+            Outcome::StoreFailed { event_name, error } => f
+                .debug_struct("StoreFailed")
+                .field("event_name", &event_name.as_deref().map(excerpt))
+                .field("error", error)
+                .finish(),
         }
     }
 }
@@ -208,6 +377,21 @@ impl<E> Outcome<E> {
             | Outcome::UnreadableAcknowledged { .. } => 200,
             Outcome::Rejected(rejection) => rejection.status(),
             Outcome::HandlerFailed { .. } => 500,
+            #[cfg(feature = "inbox")]
+            Outcome::Stored { .. } | Outcome::Duplicate { .. } | Outcome::Stale { .. } => 200,
+            // The same 400 as an unreadable body refused without an inbox.
+            #[cfg(feature = "inbox")]
+            Outcome::UnreadableStored { acknowledged, .. } => {
+                if *acknowledged {
+                    200
+                } else {
+                    400
+                }
+            }
+            #[cfg(feature = "inbox")]
+            Outcome::RetryScheduled { .. } | Outcome::Dead { .. } | Outcome::StoreFailed { .. } => {
+                500
+            }
         }
     }
 
@@ -225,6 +409,35 @@ impl<E> Outcome<E> {
             Outcome::UnreadableAcknowledged { error }
             | Outcome::Rejected(WebhookRejection::Unreadable(error)) => error.event_name(),
             Outcome::Rejected(_) => None,
+            #[cfg(feature = "inbox")]
+            Outcome::Stored { event_name, .. }
+            | Outcome::Stale { event_name, .. }
+            | Outcome::RetryScheduled { event_name, .. }
+            | Outcome::Dead { event_name, .. } => Some(event_name),
+            #[cfg(feature = "inbox")]
+            Outcome::Duplicate { event_name, .. } | Outcome::StoreFailed { event_name, .. } => {
+                event_name.as_deref()
+            }
+            #[cfg(feature = "inbox")]
+            Outcome::UnreadableStored { error, .. } => error.event_name(),
+        }
+    }
+
+    /// The durable inbox's delivery this outcome is about (the original, for a duplicate);
+    /// `None` without an inbox, when nothing was stored, or for an outcome that does not
+    /// name it (`Handled`, `Unhandled`, `UnreadableAcknowledged`: the log of the inbox's
+    /// processing has it).
+    #[cfg(feature = "inbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+    pub fn delivery_id(&self) -> Option<DeliveryId> {
+        match self {
+            Outcome::Stored { delivery, .. }
+            | Outcome::Stale { delivery, .. }
+            | Outcome::UnreadableStored { delivery, .. }
+            | Outcome::RetryScheduled { delivery, .. }
+            | Outcome::Dead { delivery, .. } => Some(*delivery),
+            Outcome::Duplicate { original, .. } => Some(*original),
+            _ => None,
         }
     }
 
@@ -253,6 +466,44 @@ impl<E> Outcome<E> {
             Outcome::HandlerFailed { event_name, .. } => {
                 format!("handler failed for {}", excerpt(event_name))
             }
+            #[cfg(feature = "inbox")]
+            Outcome::Stored {
+                delivery,
+                event_name,
+            } => format!("stored {} as delivery {delivery}", excerpt(event_name)),
+            #[cfg(feature = "inbox")]
+            Outcome::Duplicate { original, .. } => format!("duplicate of delivery {original}"),
+            #[cfg(feature = "inbox")]
+            Outcome::Stale { event_name, .. } => {
+                format!("stale {}: newer data already applied", excerpt(event_name))
+            }
+            #[cfg(feature = "inbox")]
+            Outcome::UnreadableStored {
+                delivery, error, ..
+            } => format!(
+                "stored unreadable webhook body as delivery {delivery}: {}",
+                with_causes(error)
+            ),
+            #[cfg(feature = "inbox")]
+            Outcome::RetryScheduled {
+                delivery,
+                event_name,
+                ..
+            } => format!(
+                "handler failed for {}; delivery {delivery} will be retried",
+                excerpt(event_name)
+            ),
+            #[cfg(feature = "inbox")]
+            Outcome::Dead {
+                delivery,
+                event_name,
+                ..
+            } => format!(
+                "handler failed for {}; delivery {delivery} is kept as a dead letter",
+                excerpt(event_name)
+            ),
+            #[cfg(feature = "inbox")]
+            Outcome::StoreFailed { .. } => "could not store the delivery".to_owned(),
         }
     }
 
@@ -264,15 +515,35 @@ impl<E> Outcome<E> {
             Outcome::UnreadableAcknowledged { .. } => "unreadable_acknowledged",
             Outcome::Rejected(_) => "rejected",
             Outcome::HandlerFailed { .. } => "handler_failed",
+            #[cfg(feature = "inbox")]
+            Outcome::Stored { .. } => "stored",
+            #[cfg(feature = "inbox")]
+            Outcome::Duplicate { .. } => "duplicate",
+            #[cfg(feature = "inbox")]
+            Outcome::Stale { .. } => "stale",
+            #[cfg(feature = "inbox")]
+            Outcome::UnreadableStored { .. } => "unreadable_stored",
+            #[cfg(feature = "inbox")]
+            Outcome::RetryScheduled { .. } => "retry_scheduled",
+            #[cfg(feature = "inbox")]
+            Outcome::Dead { .. } => "dead",
+            #[cfg(feature = "inbox")]
+            Outcome::StoreFailed { .. } => "store_failed",
         }
     }
 }
 
 impl<E: fmt::Display> fmt::Display for Outcome<E> {
-    /// [`Outcome::reason`], plus the handler's error when it failed.
+    /// [`Outcome::reason`], plus the handler's (or the store's) error when it failed.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Outcome::HandlerFailed { error, .. } => write!(f, "{}: {error}", self.reason()),
+            #[cfg(feature = "inbox")]
+            Outcome::RetryScheduled { error, .. } | Outcome::Dead { error, .. } => {
+                write!(f, "{}: {error}", self.reason())
+            }
+            #[cfg(feature = "inbox")]
+            Outcome::StoreFailed { error, .. } => write!(f, "{}: {error}", self.reason()),
             _ => f.write_str(&self.reason()),
         }
     }
@@ -302,6 +573,66 @@ impl<E: fmt::Display> Outcome<E> {
                 tracing::error!(outcome, event_name, status, is_test, error = %error, "{reason}");
             }
             Outcome::Rejected(rejection) => log_rejection(rejection),
+            #[cfg(feature = "inbox")]
+            Outcome::Stored { delivery, .. } | Outcome::Stale { delivery, .. } => {
+                let delivery = delivery.0;
+                tracing::info!(outcome, event_name, status, is_test, delivery, "{reason}");
+            }
+            #[cfg(feature = "inbox")]
+            Outcome::Duplicate {
+                original,
+                status: stored_status,
+                ..
+            } => {
+                let stored_status = stored_status.as_str();
+                tracing::info!(
+                    outcome,
+                    event_name,
+                    status,
+                    is_test,
+                    delivery = original.0,
+                    stored_status,
+                    "{reason}"
+                );
+            }
+            #[cfg(feature = "inbox")]
+            Outcome::UnreadableStored {
+                delivery, error, ..
+            } => {
+                let (path, error) = (error.path().unwrap_or_default(), error.message());
+                tracing::warn!(
+                    outcome,
+                    event_name,
+                    status,
+                    is_test,
+                    delivery = delivery.0,
+                    path,
+                    error,
+                    "{reason}"
+                );
+            }
+            #[cfg(feature = "inbox")]
+            Outcome::RetryScheduled {
+                delivery, error, ..
+            }
+            | Outcome::Dead {
+                delivery, error, ..
+            } => {
+                let error = error.as_str();
+                tracing::error!(
+                    outcome,
+                    event_name,
+                    status,
+                    is_test,
+                    delivery = delivery.0,
+                    error,
+                    "{reason}"
+                );
+            }
+            #[cfg(feature = "inbox")]
+            Outcome::StoreFailed { error, .. } => {
+                tracing::error!(outcome, event_name, status, is_test, error = %error, "{reason}");
+            }
         }
         self
     }
@@ -309,7 +640,7 @@ impl<E: fmt::Display> Outcome<E> {
 
 /// Whether an unreadable body's envelope said `"isTest": true`, or `None` when the envelope
 /// itself was not read.
-fn envelope_is_test(error: &Error) -> Option<bool> {
+pub(crate) fn envelope_is_test(error: &Error) -> Option<bool> {
     match error {
         Error::InvalidData { is_test, .. } => Some(*is_test == Some(true)),
         _ => None,
@@ -362,7 +693,7 @@ pub(crate) fn rejected(rejection: WebhookRejection) -> WebhookRejection {
 }
 
 /// Verifies a delivery and parses it, or says why it is refused. The one "verify, then
-/// parse" of the crate: [`receive`] and the extractors share it.
+/// parse" of the crate: [`receive`], the extractors and the durable inbox share it.
 ///
 /// `now_unix_seconds` is the time to check the timestamp against; `None` reads the system
 /// clock.
@@ -370,7 +701,7 @@ pub(crate) fn rejected(rejection: WebhookRejection) -> WebhookRejection {
     clippy::result_large_err,
     reason = "WebhookRejection is the public rejection, 128 bytes with the envelope of an unreadable body; boxing it here would only add an allocation"
 )]
-fn verify_and_parse(
+pub(crate) fn verify_and_parse(
     body: &[u8],
     signature_header: Option<&str>,
     verifier: &WebhookVerifier,
@@ -557,7 +888,7 @@ async fn receive_async_with_clock<H: AsyncWebhookHandler + ?Sized>(
             }
             Err(WebhookRejection::Unreadable(error)) => {
                 let is_test = envelope_is_test(&error);
-                let result = dispatch_unreadable_async(&error, handler).await;
+                let result = dispatch_unreadable_async(&error, handler, None).await;
                 (unreadable(error, result), is_test)
             }
             Err(rejection) => (Outcome::Rejected(rejection), None),
@@ -612,11 +943,40 @@ fn unreadable<E>(error: Error, result: Option<Result<Dispatched, E>>) -> Outcome
 /// let body = vec![b' '; 16 * 1024 * 1024 + 1];
 /// assert_eq!(receiver.receive(&body, Some(&sign("whsec_test", 0, &body))).status(), 413);
 /// ```
-#[derive(Clone, Debug)]
+///
+/// Cloning a receiver is cheap, whatever the handler: clones share it.
 pub struct WebhookReceiver<H> {
     verifier: WebhookVerifier,
-    handler: H,
+    handler: Arc<H>,
     body_limit: usize,
+    /// The durable inbox every verified delivery is stored in first, if any.
+    #[cfg(feature = "inbox")]
+    inbox: Option<InboxLink>,
+}
+
+impl<H> Clone for WebhookReceiver<H> {
+    fn clone(&self) -> Self {
+        Self {
+            verifier: self.verifier.clone(),
+            handler: Arc::clone(&self.handler),
+            body_limit: self.body_limit,
+            #[cfg(feature = "inbox")]
+            inbox: self.inbox.clone(),
+        }
+    }
+}
+
+impl<H: fmt::Debug> fmt::Debug for WebhookReceiver<H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("WebhookReceiver");
+        debug
+            .field("verifier", &self.verifier)
+            .field("handler", &self.handler)
+            .field("body_limit", &self.body_limit);
+        #[cfg(feature = "inbox")]
+        debug.field("inbox", &self.inbox.as_ref().map(InboxLink::inbox));
+        debug.finish()
+    }
 }
 
 impl<H> WebhookReceiver<H> {
@@ -625,8 +985,10 @@ impl<H> WebhookReceiver<H> {
     pub fn new(verifier: WebhookVerifier, handler: H) -> Self {
         Self {
             verifier,
-            handler,
+            handler: Arc::new(handler),
             body_limit: DEFAULT_BODY_LIMIT,
+            #[cfg(feature = "inbox")]
+            inbox: None,
         }
     }
 
@@ -651,6 +1013,14 @@ impl<H> WebhookReceiver<H> {
         &self.handler
     }
 
+    /// The durable inbox deliveries are stored in, if the receiver has one
+    /// ([`WebhookReceiver::with_inbox`]).
+    #[cfg(feature = "inbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+    pub fn inbox(&self) -> Option<&Inbox> {
+        self.inbox.as_ref().map(InboxLink::inbox)
+    }
+
     /// The rejection of a body over the limit, logged, or `None`.
     fn over_limit<E: fmt::Display>(&self, body: &[u8]) -> Option<Outcome<E>> {
         (body.len() > self.body_limit).then(|| {
@@ -667,7 +1037,7 @@ impl<H: WebhookHandler> WebhookReceiver<H> {
         if let Some(outcome) = self.over_limit(body) {
             return outcome;
         }
-        receive(body, signature_header, &self.verifier, &self.handler)
+        receive(body, signature_header, &self.verifier, &*self.handler)
     }
 
     /// [`WebhookReceiver::receive`] with an injected clock (see [`receive_at`]).
@@ -680,14 +1050,16 @@ impl<H: WebhookHandler> WebhookReceiver<H> {
         if let Some(outcome) = self.over_limit(body) {
             return outcome;
         }
-        let (verifier, handler) = (&self.verifier, &self.handler);
+        let (verifier, handler) = (&self.verifier, &*self.handler);
         receive_at(body, signature_header, verifier, handler, now_unix_seconds)
     }
 }
 
 impl<H: AsyncWebhookHandler> WebhookReceiver<H> {
     /// [`receive_async`] with this receiver's verifier and handler, answering 413 for a
-    /// body over the limit.
+    /// body over the limit. With an inbox ([`WebhookReceiver::with_inbox`]), every verified
+    /// delivery is stored before any handler runs, and processed in the request or by a
+    /// worker, as the inbox's mode says.
     pub async fn receive_async(
         &self,
         body: &[u8],
@@ -696,7 +1068,7 @@ impl<H: AsyncWebhookHandler> WebhookReceiver<H> {
         if let Some(outcome) = self.over_limit(body) {
             return outcome;
         }
-        receive_async(body, signature_header, &self.verifier, &self.handler).await
+        self.receive_read_body(body, signature_header).await
     }
 
     /// [`WebhookReceiver::receive_async`] with an injected clock (see [`receive_at`]).
@@ -709,17 +1081,79 @@ impl<H: AsyncWebhookHandler> WebhookReceiver<H> {
         if let Some(outcome) = self.over_limit(body) {
             return outcome;
         }
-        let (verifier, handler) = (&self.verifier, &self.handler);
-        receive_async_at(body, signature_header, verifier, handler, now_unix_seconds).await
+        let now = Some(now_unix_seconds);
+        self.receive_with_clock(body, signature_header, now).await
     }
 
     /// For the ready receivers, whose framework already enforced the limit while reading.
-    #[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
     pub(crate) async fn receive_read_body(
         &self,
         body: &[u8],
         signature_header: Option<&str>,
     ) -> Outcome<H::Error> {
-        receive_async(body, signature_header, &self.verifier, &self.handler).await
+        self.receive_with_clock(body, signature_header, None).await
+    }
+
+    /// Into the inbox if there is one, else [`receive_async`]; `now_unix_seconds: None` reads
+    /// the system clock.
+    async fn receive_with_clock(
+        &self,
+        body: &[u8],
+        signature_header: Option<&str>,
+        now_unix_seconds: Option<i64>,
+    ) -> Outcome<H::Error> {
+        #[cfg(feature = "inbox")]
+        if let Some(link) = &self.inbox {
+            return link
+                .receive(body, signature_header, &self.verifier, now_unix_seconds)
+                .await;
+        }
+        let (verifier, handler) = (&self.verifier, &*self.handler);
+        receive_async_with_clock(body, signature_header, verifier, handler, now_unix_seconds).await
+    }
+}
+
+#[cfg(feature = "inbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+impl<H: AsyncWebhookHandler + Send + 'static> WebhookReceiver<H> {
+    /// The same receiver, storing every verified delivery in the durable `inbox` before any
+    /// handler runs: [`axum::router`](crate::axum::router),
+    /// [`actix::resource`](crate::actix::resource) and [`WebhookReceiver::receive_async`]
+    /// then answer from the inbox's outcome (`Stored`, `Duplicate`, ... in [`Outcome`]'s
+    /// table). In inline mode this receiver's handler processes each delivery in the
+    /// request; in deferred mode the inbox's worker does
+    /// ([`Inbox::spawn_worker`](crate::inbox::Inbox::spawn_worker), given the same handler).
+    ///
+    /// The blocking [`WebhookReceiver::receive`] does not use the inbox.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use steppay_webhook::inbox::{Inbox, MemoryStore};
+    /// use steppay_webhook::{sign, AsyncWebhookHandler, Outcome, WebhookReceiver, WebhookVerifier};
+    ///
+    /// struct Shop;
+    /// impl AsyncWebhookHandler for Shop {
+    ///     type Error = std::io::Error;
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let shop = Arc::new(Shop);
+    /// let inbox = Inbox::new(MemoryStore::new()); // SqliteStore or PostgresStore in production
+    /// let worker = inbox.spawn_worker(shop.clone());
+    /// let receiver = WebhookReceiver::new(WebhookVerifier::new("whsec_test"), shop).with_inbox(inbox);
+    ///
+    /// let body = br#"{"timestamp":1795046400,"version":"v1","event":"customer.deleted","data":{"id":7}}"#;
+    /// let header = sign("whsec_test", chrono::Utc::now().timestamp(), body);
+    /// let first = receiver.receive_async(body, Some(&header)).await;
+    /// assert!(matches!(first, Outcome::Stored { .. }));
+    /// assert_eq!(first.status(), 200);
+    /// let again = receiver.receive_async(body, Some(&header)).await;
+    /// assert_eq!(again.reason(), "duplicate of delivery 1");
+    /// worker.shutdown().await;
+    /// # }
+    /// ```
+    pub fn with_inbox(mut self, inbox: Inbox) -> Self {
+        self.inbox = Some(InboxLink::new(inbox, Arc::clone(&self.handler)));
+        self
     }
 }

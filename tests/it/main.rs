@@ -16,6 +16,7 @@ mod capture;
 mod cli;
 mod dispatch;
 mod hostile;
+mod inbox;
 mod is_test;
 mod legacy;
 mod logging;
