@@ -8,13 +8,6 @@
 //! Listens on `127.0.0.1:3000` (or `ADDR`, or `STEPPAY_WEBHOOK_ADDR`), answers
 //! `POST /webhooks/steppay`, and logs every request. Refuses to start without a key. Try it
 //! with `cargo run --example trigger -- --dev-key`.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)] // an example: failing loudly is the point
 
 mod common;
 
@@ -30,13 +23,7 @@ use common::Shop;
 #[actix_web::main]
 async fn main() -> ExitCode {
     common::init_logging();
-    let verifier = match common::secret() {
-        Ok(secret) => WebhookVerifier::new(secret),
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let verifier = WebhookVerifier::new(common::secret_or_exit());
     let shop = Arc::new(Shop::default());
     let server = HttpServer::new(move || {
         App::new().service(webhook_resource(
@@ -57,11 +44,5 @@ async fn main() -> ExitCode {
     for bound in server.addrs() {
         tracing::info!("listening on http://{bound}/webhooks/steppay");
     }
-    match server.run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_code(server.run().await)
 }

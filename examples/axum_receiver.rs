@@ -8,13 +8,6 @@
 //! Listens on `127.0.0.1:3000` (or `ADDR`, or `STEPPAY_WEBHOOK_ADDR`), answers
 //! `POST /webhooks/steppay` and `GET /paid` (orders paid so far), and logs every request.
 //! Refuses to start without a key. Try it with `cargo run --example trigger -- --dev-key`.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)] // an example: failing loudly is the point
 
 mod common;
 
@@ -32,13 +25,7 @@ use common::Shop;
 #[tokio::main]
 async fn main() -> ExitCode {
     common::init_logging();
-    let secret = match common::secret() {
-        Ok(secret) => secret,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let secret = common::secret_or_exit();
     let shop = Arc::new(Shop::default());
     let app = Router::new()
         .route(
@@ -57,11 +44,5 @@ async fn main() -> ExitCode {
         tracing::info!("listening on http://{addr}/webhooks/steppay");
         axum::serve(listener, app).await
     };
-    match result.await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_code(result.await)
 }

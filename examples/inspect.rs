@@ -10,13 +10,6 @@
 //! Exits with status 1 and a clear message when the body is not a StepPay webhook. The
 //! installable tool does the same (`steppay-webhook inspect`, feature `cli`), with the same
 //! code: this example includes the tool's `report` module.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)] // an example: failing loudly is the point
 
 #[allow(dead_code)] // the tool uses more of it than this example
 #[path = "../src/bin/steppay-webhook/report.rs"]

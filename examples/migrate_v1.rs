@@ -8,13 +8,6 @@
 //!
 //! Feeds the receiver StepPay's own v1 examples (as JSON and as form data), a v2 delivery
 //! signed now, a forged one and a broken v1 body, and prints what it answers to each.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)] // an example: failing loudly is the point
 
 use steppay_webhook::legacy::{detect_version, parse_legacy, LegacyWebhook, WebhookVersion};
 use steppay_webhook::{receive, sign, Payment, WebhookHandler, WebhookMeta, WebhookVerifier};

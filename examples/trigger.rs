@@ -9,13 +9,6 @@
 //! `FILE` defaults to a bundled `payment.completed` body, `URL` to
 //! `http://127.0.0.1:3000/webhooks/steppay`. The key comes from `STEPPAY_WEBHOOK_SECRET`, or
 //! is the development-only key when asked for; without either, it refuses.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)] // an example: failing loudly is the point
 
 mod common;
 
@@ -27,13 +20,7 @@ const SAMPLE: &[u8] = include_bytes!("../tests/fixtures/payment.completed.json")
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let secret = match common::secret() {
-        Ok(secret) => secret,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let secret = common::secret_or_exit();
     let mut args = common::positional_args().into_iter();
     let body = match args.next() {
         Some(path) => match std::fs::read(&path) {

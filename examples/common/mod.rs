@@ -2,6 +2,7 @@
 //! published one), the listening address, logging, and a shop that handles a few events.
 #![allow(dead_code)] // each example uses a part of it
 
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use steppay_webhook::{AsyncWebhookHandler, Order, Payment, Subscription, WebhookMeta};
@@ -13,8 +14,17 @@ pub const DEV_KEY: &str = "whsec_development_only_not_a_real_key";
 const DEV_KEY_FLAG: &str = "--dev-key";
 
 /// The verification key: `STEPPAY_WEBHOOK_SECRET`, or [`DEV_KEY`] when asked for with
-/// `--dev-key` or `STEPPAY_WEBHOOK_DEV_KEY=1`. Without either, an error that says how.
-pub fn secret() -> Result<String, String> {
+/// `--dev-key` or `STEPPAY_WEBHOOK_DEV_KEY=1`. Without either, says how on standard error and
+/// exits with status 1.
+pub fn secret_or_exit() -> String {
+    secret().unwrap_or_else(|message| {
+        eprintln!("error: {message}");
+        std::process::exit(1)
+    })
+}
+
+/// The verification key, or an error that says how to give one (see [`secret_or_exit`]).
+fn secret() -> Result<String, String> {
     let asked_for_dev_key = std::env::args().any(|arg| arg == DEV_KEY_FLAG)
         || std::env::var("STEPPAY_WEBHOOK_DEV_KEY").is_ok_and(|value| value == "1");
     match std::env::var("STEPPAY_WEBHOOK_SECRET") {
@@ -46,6 +56,17 @@ pub fn listen_addr() -> String {
         .next()
         .or_else(|| std::env::var("STEPPAY_WEBHOOK_ADDR").ok())
         .unwrap_or_else(|| "127.0.0.1:3000".to_owned())
+}
+
+/// The exit status of a program that ended with `result`, printing the error if there is one.
+pub fn exit_code(result: Result<(), impl std::fmt::Display>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Turns on logging to standard error: the receivers log every request (`info` and above).
