@@ -42,6 +42,7 @@ use steppay_webhook::{
 };
 
 use crate::support::logs::Capture;
+use crate::support::postgres;
 use crate::support::recorder::with_handler_methods;
 use crate::support::{event_fixtures, fixture};
 
@@ -120,17 +121,9 @@ fn sqlite_spec() -> (DbSpec, tempfile::TempDir) {
 
 /// A fresh schema in the test PostgreSQL, or `None` (after saying so) when there is none.
 fn postgres_spec(test: &str) -> Option<DbSpec> {
-    let Ok(url) = std::env::var("STEPPAY_TEST_POSTGRES_URL") else {
-        if std::env::var_os("CI").is_some() {
-            panic!("STEPPAY_TEST_POSTGRES_URL is not set, but CI is: the PostgreSQL tests must run in CI");
-        }
-        println!("skipped: STEPPAY_TEST_POSTGRES_URL not set ({test})");
-        return None;
-    };
-    let unique = std::process::id() as u64 * 1_000_003 + Utc::now().timestamp_subsec_nanos() as u64;
     Some(DbSpec::Postgres {
-        url,
-        schema: format!("t_{test}_{unique:x}"),
+        url: postgres::test_url(test)?,
+        schema: postgres::unique_schema(test),
     })
 }
 
