@@ -1670,21 +1670,18 @@ async fn rejections_and_purge(spec: DbSpec) {
 
     assert_eq!(send_one(&url, &g.body, &g.header).await.0, 200);
     let deliveries = inbox.deliveries();
-    assert_eq!(
-        deliveries
-            .purge_processed(Duration::from_secs(3600))
-            .await
-            .expect("purge"),
-        0
-    );
+    let hour = Duration::from_secs(3600);
+    assert_eq!(deliveries.count_purgeable(hour).await.expect("count"), 0);
+    assert_eq!(deliveries.purge_processed(hour).await.expect("purge"), 0);
     tokio::time::sleep(Duration::from_millis(20)).await;
+    let moment = Duration::from_millis(1);
+    assert_eq!(deliveries.count_purgeable(moment).await.expect("count"), 1);
     assert_eq!(
-        deliveries
-            .purge_processed(Duration::from_millis(1))
-            .await
-            .expect("purge"),
-        1
+        all_deliveries(&*db.store()).await.len(),
+        1,
+        "counted, not deleted"
     );
+    assert_eq!(deliveries.purge_processed(moment).await.expect("purge"), 1);
     assert!(all_deliveries(&*db.store()).await.is_empty());
     worker.shutdown().await;
     served.stop().await;
