@@ -1,6 +1,5 @@
 //! [`Deliveries`]: operations on stored deliveries for people and tools (list, show, replay,
-//! purge), the same calls for a receiver's code, the `examples/inbox.rs` terminal tool and a
-//! command-line tool.
+//! purge), the same calls for a receiver's code and the `steppay-webhook inbox` command.
 
 use std::fmt;
 use std::sync::Arc;
@@ -44,7 +43,7 @@ pub enum Replay {
 }
 
 /// What [`Deliveries::replay_all`] did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ReplaySummary {
     /// How many were made pending again.
@@ -52,6 +51,10 @@ pub struct ReplaySummary {
     /// How many of those this version of the crate still cannot parse
     /// ([`Replay::RequeuedUnreadable`]).
     pub still_unreadable: u64,
+    /// Each delivery made pending again, in the order it was requeued, with what
+    /// [`Deliveries::replay`] said of it ([`Replay::Requeued`] or
+    /// [`Replay::RequeuedUnreadable`]): what a tool shows an operator.
+    pub replayed: Vec<(DeliveryId, Replay)>,
 }
 
 /// Operations on stored deliveries, for people and tools: list, show, count, replay, purge.
@@ -213,14 +216,16 @@ impl Deliveries {
         targets.sort();
         let mut summary = ReplaySummary::default();
         for (_, id) in targets {
-            match self.replay(id).await? {
+            let replay = self.replay(id).await?;
+            match replay {
                 Replay::Requeued => summary.requeued += 1,
                 Replay::RequeuedUnreadable { .. } => {
                     summary.requeued += 1;
                     summary.still_unreadable += 1;
                 }
-                Replay::AlreadyPending | Replay::NotFound => {}
+                Replay::AlreadyPending | Replay::NotFound => continue,
             }
+            summary.replayed.push((id, replay));
         }
         Ok(summary)
     }
@@ -233,11 +238,7 @@ impl Deliveries {
     /// stale). Keep processed deliveries as long as StepPay may resend them (30 days is a
     /// sensible floor).
     pub async fn purge_processed(&self, older_than: Duration) -> Result<u64, StoreError> {
-        let age = chrono::Duration::from_std(older_than).unwrap_or(chrono::Duration::MAX);
-        let before = Utc::now()
-            .checked_sub_signed(age)
-            .unwrap_or(DateTime::<Utc>::MIN_UTC);
-        let purged = self.store.purge_processed(before).await?;
+        let purged = self.store.purge_processed(purge_cutoff(older_than)).await?;
         tracing::info!(
             purged,
             older_than_s = older_than.as_secs(),
@@ -245,4 +246,35 @@ impl Deliveries {
         );
         Ok(purged)
     }
+
+    /// How many deliveries [`Deliveries::purge_processed`] with the same `older_than` would
+    /// delete now, deleting none: what a tool shows before an operator confirms a purge.
+    ///
+    /// It reads every processed and stale delivery, a page at a time, so it suits a command
+    /// an operator runs, not a receiver's hot path.
+    pub async fn count_purgeable(&self, older_than: Duration) -> Result<u64, StoreError> {
+        let before = purge_cutoff(older_than);
+        let mut count = 0;
+        for status in [DeliveryStatus::Processed, DeliveryStatus::Stale] {
+            let mut filter = DeliveryFilter::new().status(status).limit(500);
+            loop {
+                let page = self.store.list(&filter).await?;
+                let Some(last) = page.last() else { break };
+                filter.before = Some(last.id);
+                count += page
+                    .iter()
+                    .filter(|d| d.processed_at.is_some_and(|at| at < before))
+                    .count() as u64;
+            }
+        }
+        Ok(count)
+    }
+}
+
+/// The processed time before which [`Deliveries::purge_processed`] deletes deliveries.
+fn purge_cutoff(older_than: Duration) -> DateTime<Utc> {
+    let age = chrono::Duration::from_std(older_than).unwrap_or(chrono::Duration::MAX);
+    Utc::now()
+        .checked_sub_signed(age)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }

@@ -11,12 +11,13 @@ use axum::Router;
 use serde_json::Value;
 use steppay_webhook::axum::webhook_router;
 use steppay_webhook::{parse_webhook, EventType, WebhookVerifier, SIGNATURE_HEADER};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
-use tokio::process::{ChildStdout, Command};
+use tokio::io::{AsyncBufReadExt, BufReader, Lines};
+use tokio::process::ChildStdout;
 
 use crate::support::http::{client, TEST_TIMEOUT};
 use crate::support::recorder::Recorder;
 use crate::support::servers::serve_axum;
+use crate::support::tool::{assert_no_escape_codes, run, tool};
 use crate::support::{fixture, legacy_fixture, now_unix, read_fixture};
 
 const SECRET: &str = "whsec_cli_test_7c41";
@@ -29,60 +30,8 @@ const MOUNT: &str = "/webhooks/steppay";
 const PAYER_DATA: [&str; 2] = ["yujin.choi@example.com", "010-5678-9012"];
 
 // ---------------------------------------------------------------------------------------
-// Running the tool.
+// Running the tool (`support::tool` runs it to its end).
 // ---------------------------------------------------------------------------------------
-
-/// The built tool, with no key and no colour setting inherited from the environment.
-fn tool() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_steppay-webhook"));
-    command
-        .env_remove("STEPPAY_WEBHOOK_SECRET")
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("CLICOLOR")
-        .env_remove("NO_COLOR")
-        .kill_on_drop(true);
-    command
-}
-
-/// What a finished run printed, and its exit status.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn raw(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-}
-
-/// Runs the tool with `args` (standard input: `stdin`, or none) and waits for it.
-async fn run(args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut command = tool();
-    command
-        .args(args)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().expect("the tool starts");
-    if let Some(input) = stdin {
-        let mut pipe = child.stdin.take().expect("stdin");
-        pipe.write_all(input).await.expect("write stdin");
-        drop(pipe);
-    }
-    let output = child.wait_with_output().await.expect("the tool ends");
-    Run {
-        code: output.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
-    }
-}
 
 /// A running `listen`: its URL and the lines it prints.
 struct Listening {
@@ -177,13 +126,6 @@ fn header_timestamp(header: &str) -> i64 {
         .expect("a timestamp part")
         .parse()
         .expect("a number")
-}
-
-fn assert_no_escape_codes(out: &Run) {
-    assert!(
-        !out.raw().contains('\u{1b}'),
-        "escape codes in piped output: {out:?}"
-    );
 }
 
 async fn within_timeout<F: std::future::Future>(test: F) -> F::Output {

@@ -42,6 +42,7 @@ use steppay_webhook::{
 };
 
 use crate::support::logs::Capture;
+use crate::support::postgres;
 use crate::support::recorder::with_handler_methods;
 use crate::support::{event_fixtures, fixture};
 
@@ -120,17 +121,9 @@ fn sqlite_spec() -> (DbSpec, tempfile::TempDir) {
 
 /// A fresh schema in the test PostgreSQL, or `None` (after saying so) when there is none.
 fn postgres_spec(test: &str) -> Option<DbSpec> {
-    let Ok(url) = std::env::var("STEPPAY_TEST_POSTGRES_URL") else {
-        if std::env::var_os("CI").is_some() {
-            panic!("STEPPAY_TEST_POSTGRES_URL is not set, but CI is: the PostgreSQL tests must run in CI");
-        }
-        println!("skipped: STEPPAY_TEST_POSTGRES_URL not set ({test})");
-        return None;
-    };
-    let unique = std::process::id() as u64 * 1_000_003 + Utc::now().timestamp_subsec_nanos() as u64;
     Some(DbSpec::Postgres {
-        url,
-        schema: format!("t_{test}_{unique:x}"),
+        url: postgres::test_url(test)?,
+        schema: postgres::unique_schema(test),
     })
 }
 
@@ -1677,21 +1670,18 @@ async fn rejections_and_purge(spec: DbSpec) {
 
     assert_eq!(send_one(&url, &g.body, &g.header).await.0, 200);
     let deliveries = inbox.deliveries();
-    assert_eq!(
-        deliveries
-            .purge_processed(Duration::from_secs(3600))
-            .await
-            .expect("purge"),
-        0
-    );
+    let hour = Duration::from_secs(3600);
+    assert_eq!(deliveries.count_purgeable(hour).await.expect("count"), 0);
+    assert_eq!(deliveries.purge_processed(hour).await.expect("purge"), 0);
     tokio::time::sleep(Duration::from_millis(20)).await;
+    let moment = Duration::from_millis(1);
+    assert_eq!(deliveries.count_purgeable(moment).await.expect("count"), 1);
     assert_eq!(
-        deliveries
-            .purge_processed(Duration::from_millis(1))
-            .await
-            .expect("purge"),
-        1
+        all_deliveries(&*db.store()).await.len(),
+        1,
+        "counted, not deleted"
     );
+    assert_eq!(deliveries.purge_processed(moment).await.expect("purge"), 1);
     assert!(all_deliveries(&*db.store()).await.is_empty());
     worker.shutdown().await;
     served.stop().await;

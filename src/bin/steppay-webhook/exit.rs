@@ -6,11 +6,13 @@ use std::process::ExitCode;
 /// The exit statuses, as `--help` shows them.
 pub const EXIT_CODES_HELP: &str = "\
 Exit status:
-  0  done: the body was read, the delivery was answered 2xx, the signature verifies
+  0  done: the body was read, the delivery was answered 2xx, the signature verifies, the
+     inbox command did what it says
   1  done, and the answer is no: not a StepPay webhook, a delivery answered other than 2xx,
-     a signature that does not verify
-  2  usage: bad arguments, or no key to sign or verify with
-  3  unavailable: a file, the network or the address could not be used";
+     a signature that does not verify, no delivery with that id, a delivery to replay that
+     is pending already
+  2  usage: bad arguments, no key to sign or verify with, no inbox database
+  3  unavailable: a file, the network, the address or the database could not be used";
 
 /// A command that ran to its end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,9 +26,9 @@ pub enum Done {
 /// A command that could not run.
 #[derive(Debug)]
 pub enum Failure {
-    /// Status 2: bad arguments, no key.
+    /// Status 2: bad arguments, no key, no inbox database.
     Usage(String),
-    /// Status 3: a file, the network or the address could not be used.
+    /// Status 3: a file, the network, the address or the database could not be used.
     Unavailable(String),
 }
 

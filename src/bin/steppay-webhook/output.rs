@@ -63,6 +63,106 @@ pub fn table(report: &Report) -> String {
     out
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+/// A column of a [`columns`] table.
+#[derive(Clone, Copy, Debug)]
+pub struct Column {
+    pub heading: &'static str,
+    /// Numbers are right-aligned.
+    pub right_aligned: bool,
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl Column {
+    pub const fn left(heading: &'static str) -> Self {
+        Self {
+            heading,
+            right_aligned: false,
+        }
+    }
+
+    pub const fn right(heading: &'static str) -> Self {
+        Self {
+            heading,
+            right_aligned: true,
+        }
+    }
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+/// Rows under a line of headings, each column padded to its widest value: headings bold,
+/// values in their tone, control characters shown escaped. The padding is outside the
+/// styles and lines end without spaces, so piped output is plain, aligned text.
+pub fn columns(columns: &[Column], rows: Vec<Vec<(String, Tone)>>) -> String {
+    let rows: Vec<Vec<(String, Tone)>> = rows
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|(text, tone)| (crate::report::printable(text), tone))
+                .collect()
+        })
+        .collect();
+    let widths: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(index, column)| {
+            rows.iter()
+                .filter_map(|row| row.get(index))
+                .map(|(text, _)| text.chars().count())
+                .chain([column.heading.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = line(
+        columns,
+        &widths,
+        columns.iter().map(|column| (column.heading, HEADING)),
+    );
+    for row in &rows {
+        out.push_str(&line(
+            columns,
+            &widths,
+            row.iter().map(|(text, tone)| (text.as_str(), style(*tone))),
+        ));
+    }
+    out
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+/// One line of a [`columns`] table.
+fn line<'a>(
+    columns: &[Column],
+    widths: &[usize],
+    cells: impl Iterator<Item = (&'a str, Style)>,
+) -> String {
+    let mut out = String::new();
+    for (index, ((column, width), (text, style))) in
+        columns.iter().zip(widths).zip(cells).enumerate()
+    {
+        if index > 0 {
+            out.push_str("  ");
+        }
+        let padding = " ".repeat(width.saturating_sub(text.chars().count()));
+        let text = if text.is_empty() {
+            String::new()
+        } else {
+            paint(text, style)
+        };
+        if column.right_aligned {
+            out.push_str(&padding);
+            out.push_str(&text);
+        } else {
+            out.push_str(&text);
+            out.push_str(&padding);
+        }
+    }
+    let end = out.trim_end().len();
+    out.truncate(end);
+    out.push('\n');
+    out
+}
+
 /// Writes `text` to standard output at once (so that concurrent deliveries do not mix
 /// their lines) and flushes it.
 pub fn print(text: &str) {

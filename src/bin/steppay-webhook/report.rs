@@ -65,21 +65,7 @@ impl Report {
         value: impl Into<String>,
         tone: Tone,
     ) -> &mut Self {
-        let value: String = value.into();
-        let value = if value.chars().any(char::is_control) {
-            value
-                .chars()
-                .map(|c| {
-                    if c.is_control() {
-                        c.escape_default().to_string()
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect()
-        } else {
-            value
-        };
+        let value = printable(value.into());
         self.rows.push(Row { label, value, tone });
         self
     }
@@ -110,6 +96,24 @@ impl Report {
         }
         out
     }
+}
+
+/// `value` with its control characters (line breaks, terminal escape sequences from a body)
+/// shown escaped, so that it stays on its line and cannot drive the terminal.
+pub fn printable(value: String) -> String {
+    if !value.chars().any(char::is_control) {
+        return value;
+    }
+    value
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Why `inspect` shows nothing.

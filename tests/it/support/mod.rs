@@ -4,9 +4,13 @@
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 pub mod http;
 pub mod logs;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod recorder;
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 pub mod servers;
+#[cfg(feature = "cli")]
+pub mod tool;
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
