@@ -328,7 +328,11 @@ pub fn is_test(body: &[u8]) -> Option<bool> {
 /// again (a retry from its portal), it signs it anew with a new envelope `timestamp`, but the
 /// event type and `data` are the same. So two bodies with the same event name and
 /// byte-identical `data` are the same delivery, whatever their envelope `timestamp`,
-/// signature, `version`, `isTest` or key order outside `data`.
+/// signature, `version` or key order outside `data`.
+///
+/// **Test mode is apart.** A delivery with `"isTest": true` is never the same as a live one
+/// (absent or `false`), even with the same data, so a test delivery cannot make a live
+/// delivery look like a duplicate and leave it unprocessed.
 ///
 /// **Why not `timestamp`.** The envelope `timestamp` is whole seconds and is not an event id:
 /// one payment produces `order.updated`, `payment.completed` and `invoice.updated` in the
@@ -351,6 +355,9 @@ pub fn is_test(body: &[u8]) -> Option<bool> {
 /// assert_eq!(fingerprint(first), fingerprint(resent));
 /// assert_ne!(fingerprint(first), fingerprint(other));
 /// assert_eq!(fingerprint(first).len(), 64);
+///
+/// let test_mode = br#"{"timestamp":1795046400,"version":"v1","event":"payment.completed","data":{"paymentId":7},"isTest":true}"#;
+/// assert_ne!(fingerprint(first), fingerprint(test_mode));
 /// ```
 pub fn fingerprint(body: &[u8]) -> String {
     let mut hash = Sha256::new();
@@ -358,8 +365,11 @@ pub fn fingerprint(body: &[u8]) -> String {
         Some(LenientEnvelope {
             event: Some(event),
             data: Some(data),
-            ..
+            is_test,
         }) => {
+            if is_test.is_some_and(|flag| flag.get() == "true") {
+                hash.update(b"\0steppay-webhook test mode\0");
+            }
             hash.update(event.as_bytes());
             hash.update([0]);
             hash.update(data.get().as_bytes());
@@ -448,6 +458,19 @@ mod tests {
         // Whitespace inside data is part of the bytes as sent.
         let c = br#"{"timestamp":1,"version":"v1","event":"order.updated","data":{"id": 1}}"#;
         assert_ne!(fingerprint(a), fingerprint(c));
+    }
+
+    #[test]
+    fn test_mode_deliveries_are_never_duplicates_of_live_ones() {
+        let live = br#"{"timestamp":1,"event":"order.updated","data":{"id":1}}"#;
+        let live_false =
+            br#"{"timestamp":2,"event":"order.updated","data":{"id":1},"isTest":false}"#;
+        let test = br#"{"timestamp":1,"event":"order.updated","data":{"id":1},"isTest":true}"#;
+        let test_resent =
+            br#"{"isTest":true,"timestamp":9,"event":"order.updated","data":{"id":1}}"#;
+        assert_eq!(fingerprint(live), fingerprint(live_false));
+        assert_ne!(fingerprint(live), fingerprint(test));
+        assert_eq!(fingerprint(test), fingerprint(test_resent));
     }
 
     #[test]
