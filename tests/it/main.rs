@@ -14,6 +14,7 @@ mod api;
 mod bad_input;
 mod capture;
 mod cli;
+mod differential;
 mod dispatch;
 mod hostile;
 mod inbox;
