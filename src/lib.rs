@@ -59,7 +59,7 @@ pub use dispatch::{
     dispatch, dispatch_async, AsyncWebhookHandler, Dispatched, UnreadableData, WebhookHandler,
     WebhookMeta,
 };
-pub use error::Error;
+pub use error::{Error, InvalidData};
 pub use event::{Event, EventType};
 pub use legacy::{detect_version, parse_legacy, LegacyError, LegacyWebhook, WebhookVersion};
 pub use raw::RawJson;

@@ -9,7 +9,7 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::error::{excerpt, join_path, join_paths, message_without_position};
+use crate::error::{excerpt, join_path, join_paths, message_without_position, InvalidData};
 use crate::event::EventData;
 use crate::strict::{self, Violation};
 use crate::{Error, Event, EventType, RawJson};
@@ -345,7 +345,7 @@ pub fn parse_webhook(body: &[u8]) -> Result<Webhook, Error> {
 
 /// An [`Error::InvalidData`] for `envelope`, keeping its fields and raw `data`.
 fn invalid_data(envelope: &RawEnvelope<'_>, path: String, message: String) -> Error {
-    Error::InvalidData {
+    Error::InvalidData(Box::new(InvalidData {
         event_name: envelope.event.clone().into_owned(),
         path,
         message,
@@ -353,7 +353,7 @@ fn invalid_data(envelope: &RawEnvelope<'_>, path: String, message: String) -> Er
         timestamp: envelope.timestamp,
         version: envelope.version.clone(),
         is_test: envelope.is_test,
-    }
+    }))
 }
 
 fn parse_envelope(body: &str) -> Result<RawEnvelope<'_>, Error> {
