@@ -16,6 +16,7 @@ mod capture;
 mod cli;
 mod differential;
 mod dispatch;
+mod formats;
 mod hostile;
 mod inbox;
 mod is_test;
