@@ -328,7 +328,11 @@ impl<'de> Deserialize<'de> for Key<'de> {
 pub fn parse_webhook(body: &[u8]) -> Result<Webhook, Error> {
     // UTF-8 is checked once, for the whole body: serde_json checks only the strings it reads,
     // and the parsers below read text without checking it again.
-    let text = std::str::from_utf8(body).map_err(|source| Error::InvalidUtf8 { source })?;
+    let text = match simdutf8::basic::from_utf8(body) {
+        Ok(text) => text,
+        // std's check, only to say where the first invalid byte is.
+        Err(_) => std::str::from_utf8(body).map_err(|source| Error::InvalidUtf8 { source })?,
+    };
     // One pass, no path tracking: every body that is as it should be.
     if let Some(webhook) = one_pass::parse_well_formed(text) {
         return Ok(webhook);
