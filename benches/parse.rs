@@ -8,7 +8,8 @@
 //! - `serde_json_value`: `serde_json::from_slice::<Value>`, the baseline a hand-rolled receiver
 //!   pays.
 //! - `naive_enum`: a derived `#[serde(tag = "event", content = "data")]` enum over the crate's
-//!   schema types, where it can parse (it cannot when `data` comes first and holds an amount).
+//!   schema types, where it can parse (it cannot when `data` comes first and holds a
+//!   fractional amount).
 //!
 //! and on the compact bodies with one wrong value each, what `parse_webhook`'s error costs.
 //!

@@ -167,14 +167,9 @@ impl<'a> WebhookMeta<'a> {
     /// The metadata of the readable envelope of an [`Error::InvalidData`].
     fn of_invalid_data(error: &'a Error) -> Option<Self> {
         match error {
-            Error::InvalidData {
-                event_name,
-                timestamp,
-                version,
-                is_test,
-                ..
-            } => Some(
-                Self::new(*timestamp, version, event_name).with_is_test(*is_test == Some(true)),
+            Error::InvalidData(invalid) => Some(
+                Self::new(invalid.timestamp(), invalid.version(), invalid.event_name())
+                    .with_is_test(invalid.is_test()),
             ),
             _ => None,
         }
@@ -245,7 +240,7 @@ impl<'a> UnreadableData<'a> {
     /// What was wrong with that field.
     pub fn message(&self) -> &'a str {
         match self.error {
-            Error::InvalidData { message, .. } => message,
+            Error::InvalidData(invalid) => invalid.message(),
             _ => "",
         }
     }

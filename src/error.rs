@@ -15,8 +15,13 @@ use serde_json::value::RawValue;
 /// [`source`](std::error::Error::source), not repeated in the message.
 ///
 /// When only `data` is wrong ([`Error::InvalidData`]), the event name and the raw `data`
-/// stay reachable ([`Error::event_name`], [`Error::raw_data`]) so that a receiver can store
-/// the delivery; `Debug` never prints the raw data, which may hold personal data.
+/// stay reachable ([`Error::event_name`], [`Error::raw_data`], and the whole envelope in
+/// [`InvalidData`]) so that a receiver can store the delivery; `Debug` never prints the raw
+/// data, which may hold personal data.
+///
+/// `Error` is small (48 bytes on 64-bit targets; the details of [`Error::InvalidData`] are
+/// boxed), so functions returning `Result<_, Error>` do not trip clippy's
+/// `result_large_err`.
 ///
 /// # Examples
 ///
@@ -34,7 +39,8 @@ use serde_json::value::RawValue;
 /// assert_eq!(err.path(), Some("data.paidAmount"));
 /// assert!(err.raw_data().unwrap().contains("\"abc\""));
 /// assert!(!format!("{err:?}").contains("\"abc\""));
-/// assert!(matches!(err, Error::InvalidData { .. }));
+/// let Error::InvalidData(invalid) = &err else { unreachable!() };
+/// assert_eq!((invalid.timestamp(), invalid.version()), (1795046400, "v1"));
 /// ```
 #[derive(thiserror::Error)]
 #[non_exhaustive]
@@ -86,26 +92,127 @@ pub enum Error {
     EmptyEventName,
 
     /// `data` does not match the schema of the event type. The envelope was readable, so
-    /// its fields are kept too.
-    #[error("{}: {path}: {message}", excerpt(.event_name))]
-    #[non_exhaustive]
-    InvalidData {
-        /// The event type's wire name as sent.
-        event_name: String,
-        /// The JSON path of the offending field, starting at `data`
-        /// (`"data.items[1].paidAmount"`).
-        path: String,
-        /// What was wrong.
-        message: String,
-        /// The `data` object exactly as sent (never printed by `Debug`).
-        data: Box<RawValue>,
-        /// The envelope `timestamp` as sent.
-        timestamp: i64,
-        /// The envelope `version` as sent.
-        version: String,
-        /// The envelope `isTest` as sent (`None` when absent or `null`).
-        is_test: Option<bool>,
-    },
+    /// its fields are kept too, with the raw `data`: see [`InvalidData`].
+    #[error("{0}")]
+    InvalidData(Box<InvalidData>),
+}
+
+/// The details of an [`Error::InvalidData`]: the envelope, which was readable, the raw
+/// `data` exactly as sent, which was not, and where and why.
+///
+/// `Display` is the error's message (`order.updated: data.paidAmount: invalid type: ...`);
+/// `Debug` shows the raw data only by its length (it may hold personal data).
+///
+/// # Examples
+///
+/// ```
+/// use steppay_webhook::{parse_webhook, Error};
+///
+/// let body = br#"{"timestamp":1795046400,"version":"v1","event":"payment.completed",
+///   "data":{"idKey":"k","status":"COMPLETE"},"isTest":true}"#;
+/// let Err(Error::InvalidData(invalid)) = parse_webhook(body) else { unreachable!() };
+/// assert_eq!(invalid.event_name(), "payment.completed");
+/// assert_eq!(invalid.path(), "data");
+/// assert_eq!(invalid.message(), "missing field `paymentId`");
+/// assert_eq!(invalid.raw_data(), r#"{"idKey":"k","status":"COMPLETE"}"#);
+/// assert_eq!(invalid.timestamp(), 1795046400);
+/// assert_eq!(invalid.version(), "v1");
+/// assert!(invalid.is_test());
+/// ```
+#[derive(Clone)]
+pub struct InvalidData {
+    pub(crate) event_name: String,
+    pub(crate) path: String,
+    pub(crate) message: String,
+    pub(crate) data: Box<RawValue>,
+    pub(crate) timestamp: i64,
+    pub(crate) version: String,
+    pub(crate) is_test: Option<bool>,
+}
+
+impl InvalidData {
+    /// The event type's wire name as sent.
+    pub fn event_name(&self) -> &str {
+        &self.event_name
+    }
+
+    /// The JSON path of the offending field, starting at `data`
+    /// (`"data.items[1].paidAmount"`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What was wrong with that field.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The `data` JSON text exactly as sent.
+    pub fn raw_data(&self) -> &str {
+        self.data.get()
+    }
+
+    /// The envelope `timestamp` as sent.
+    pub fn timestamp(&self) -> i64 {
+        self.timestamp
+    }
+
+    /// The envelope `version` as sent.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Whether the envelope said `"isTest": true` (as [`Webhook::is_test`]).
+    ///
+    /// [`Webhook::is_test`]: crate::Webhook::is_test
+    pub fn is_test(&self) -> bool {
+        self.is_test == Some(true)
+    }
+
+    /// The envelope `isTest` as sent (`None` when absent or `null`).
+    pub fn is_test_as_sent(&self) -> Option<bool> {
+        self.is_test
+    }
+}
+
+impl fmt::Display for InvalidData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}: {}",
+            excerpt(&self.event_name),
+            self.path,
+            self.message
+        )
+    }
+}
+
+impl fmt::Debug for InvalidData {
+    /// Like a derived `Debug`, except that the raw `data` shows only its length: it may hold
+    /// personal data.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            event_name,
+            path,
+            message,
+            data,
+            timestamp,
+            version,
+            is_test,
+        } = self;
+        f.debug_struct("InvalidData")
+            .field("event_name", &excerpt(event_name))
+            .field("path", path)
+            .field("message", message)
+            .field(
+                "data",
+                &format_args!("<{} bytes, redacted>", data.get().len()),
+            )
+            .field("timestamp", timestamp)
+            .field("version", &excerpt(version))
+            .field("is_test", is_test)
+            .finish()
+    }
 }
 
 fn path_prefix(path: &str) -> String {
@@ -138,27 +245,7 @@ impl fmt::Debug for Error {
                 .field("path", path)
                 .field("message", message)
                 .finish(),
-            Error::InvalidData {
-                event_name,
-                path,
-                message,
-                data,
-                timestamp,
-                version,
-                is_test,
-            } => f
-                .debug_struct("InvalidData")
-                .field("event_name", &excerpt(event_name))
-                .field("path", path)
-                .field("message", message)
-                .field(
-                    "data",
-                    &format_args!("<{} bytes, redacted>", data.get().len()),
-                )
-                .field("timestamp", timestamp)
-                .field("version", &excerpt(version))
-                .field("is_test", is_test)
-                .finish(),
+            Error::InvalidData(invalid) => fmt::Debug::fmt(invalid, f),
         }
     }
 }
@@ -167,21 +254,19 @@ impl Error {
     /// The event type's wire name, when the envelope was readable.
     pub fn event_name(&self) -> Option<&str> {
         match self {
-            Error::InvalidData { event_name, .. } => Some(event_name),
+            Error::InvalidData(invalid) => Some(&invalid.event_name),
             _ => None,
         }
     }
 
     /// The JSON path of the offending field, when one field was at fault.
     pub fn path(&self) -> Option<&str> {
-        match self {
-            Error::InvalidEnvelope { path, .. } | Error::InvalidData { path, .. }
-                if !path.is_empty() =>
-            {
-                Some(path)
-            }
-            _ => None,
-        }
+        let path = match self {
+            Error::InvalidEnvelope { path, .. } => path,
+            Error::InvalidData(invalid) => &invalid.path,
+            _ => return None,
+        };
+        (!path.is_empty()).then_some(path.as_str())
     }
 
     /// What was wrong, without the event name and path: the JSON parser's message for
@@ -192,16 +277,15 @@ impl Error {
             Error::InvalidUtf8 { source } => source.to_string(),
             Error::NotAnObject { found } => format!("found {found}, expected a JSON object"),
             Error::EmptyEventName => "the event name is empty".to_owned(),
-            Error::InvalidEnvelope { message, .. } | Error::InvalidData { message, .. } => {
-                message.clone()
-            }
+            Error::InvalidEnvelope { message, .. } => message.clone(),
+            Error::InvalidData(invalid) => invalid.message.clone(),
         }
     }
 
     /// The raw `data` JSON text, when the envelope was readable but `data` was not.
     pub fn raw_data(&self) -> Option<&str> {
         match self {
-            Error::InvalidData { data, .. } => Some(data.get()),
+            Error::InvalidData(invalid) => Some(invalid.raw_data()),
             _ => None,
         }
     }
@@ -363,6 +447,19 @@ pub(crate) fn join_paths(root: &str, path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn errors_are_small() {
+        // Below clippy's `result_large_err` threshold (128 bytes) with room to spare: the
+        // largest variant is `InvalidEnvelope`'s two strings.
+        assert!(
+            std::mem::size_of::<Error>() <= 48,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
+        assert!(std::mem::size_of::<crate::WebhookRejection>() <= 64);
+    }
 
     #[test]
     fn excerpts_are_short_and_say_so() {

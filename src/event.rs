@@ -202,6 +202,18 @@ macro_rules! define_events {
                 }
             }
 
+            /// Reads the data of a known event type from the entries of its object, in any
+            /// serde format (no path tracking: the one-pass parse and `Deserialize`).
+            pub(crate) fn from_map<'de, A: serde::de::MapAccess<'de>>(
+                kind: EventType,
+                map: A,
+            ) -> Result<Event, A::Error> {
+                let data = serde::de::value::MapAccessDeserializer::new(map);
+                Ok(match kind {
+                    $(EventType::$variant => Event::$variant(serde::Deserialize::deserialize(data)?),)+
+                })
+            }
+
             /// Parses `data` for a known event type, tracking the JSON path of any error.
             pub(crate) fn parse_known(
                 kind: EventType,

@@ -11,6 +11,8 @@
 // Modules in the order a delivery flows through them (each a job of its own).
 // Parse: the envelope and `parse_webhook`,
 mod webhook;
+// the one pass that reads a well-formed body (and `Webhook`'s `Deserialize`),
+mod one_pass;
 // the event table, `Event` and `EventType`,
 mod event;
 // the data of each event type and the wire enumerations,
@@ -59,7 +61,7 @@ pub use dispatch::{
     dispatch, dispatch_async, AsyncWebhookHandler, Dispatched, UnreadableData, WebhookHandler,
     WebhookMeta,
 };
-pub use error::Error;
+pub use error::{Error, InvalidData};
 pub use event::{Event, EventType};
 pub use legacy::{detect_version, parse_legacy, LegacyError, LegacyWebhook, WebhookVersion};
 pub use raw::RawJson;

@@ -124,14 +124,28 @@ impl std::hash::Hash for RawJson {
 }
 
 impl Serialize for RawJson {
-    /// Writes the text as it is.
+    /// Writes the text as it is: in JSON as the JSON it is, in a binary format (CBOR,
+    /// MessagePack, ...) as a string holding the JSON text.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
+        if serializer.is_human_readable() {
+            self.0.serialize(serializer)
+        } else {
+            serializer.serialize_str(self.get())
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for RawJson {
+    /// Reads what [`Serialize`] writes: the JSON itself from serde_json, a string holding
+    /// JSON text from a binary format (checked to be JSON).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <Box<RawValue>>::deserialize(deserializer).map(Self)
+        if deserializer.is_human_readable() {
+            <Box<RawValue>>::deserialize(deserializer).map(Self)
+        } else {
+            let text = String::deserialize(deserializer)?;
+            RawValue::from_string(text)
+                .map(Self)
+                .map_err(serde::de::Error::custom)
+        }
     }
 }

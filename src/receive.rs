@@ -642,7 +642,7 @@ impl<E: fmt::Display> Outcome<E> {
 /// itself was not read.
 pub(crate) fn envelope_is_test(error: &Error) -> Option<bool> {
     match error {
-        Error::InvalidData { is_test, .. } => Some(*is_test == Some(true)),
+        Error::InvalidData(invalid) => Some(invalid.is_test()),
         _ => None,
     }
 }
@@ -697,10 +697,6 @@ pub(crate) fn rejected(rejection: WebhookRejection) -> WebhookRejection {
 ///
 /// `now_unix_seconds` is the time to check the timestamp against; `None` reads the system
 /// clock.
-#[allow(
-    clippy::result_large_err,
-    reason = "WebhookRejection is the public rejection, 128 bytes with the envelope of an unreadable body; boxing it here would only add an allocation"
-)]
 pub(crate) fn verify_and_parse(
     body: &[u8],
     signature_header: Option<&str>,
@@ -718,10 +714,6 @@ pub(crate) fn verify_and_parse(
 /// For the extractors: verifies and parses, logging the result (an `info` event naming the
 /// verified event, or the rejection).
 #[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
-#[allow(
-    clippy::result_large_err,
-    reason = "the extractors' rejection type, as in verify_and_parse"
-)]
 pub(crate) fn extract(
     body: &[u8],
     signature_header: Option<&str>,

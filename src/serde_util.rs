@@ -8,31 +8,233 @@ use serde::Serializer;
 
 use crate::error::excerpt;
 
-/// Exact decimal money amounts read from and written as JSON numbers.
+/// Exact decimal money amounts, in every serde format, without an allocation per amount.
 ///
-/// The number's text is taken as written (through `serde_json`'s raw values), so `12.5`
-/// stays `12.5` and `10000.0` keeps its scale; no binary floating point is involved.
+/// - **JSON** (serde_json's deserializer and `Value`, and every human-readable format that
+///   knows serde_json's raw values): read from the number's text as written (serde_json hands
+///   it over borrowed, through its raw-value protocol), so `12.5` stays `12.5` and `10000.0`
+///   keeps its scale; no binary floating point is involved. Written back as that number.
+/// - **Binary formats** (CBOR, MessagePack, ...: not human-readable): written as the exact
+///   decimal text (`"10000.0"`), read back from it; an integer is read too.
+/// - Anything else that has no raw values (another human-readable format, serde's buffered
+///   content): integers are read exactly; a float is refused, never rounded into money.
 pub(crate) mod decimal {
+    use std::borrow::Cow;
+
     use super::*;
     use rust_decimal::Decimal;
-    use serde_json::value::RawValue;
+    use serde::de::{MapAccess, Visitor};
+    use serde::ser::SerializeStruct;
+
+    /// serde_json's private name for its raw values (`serde_json::value::RawValue`), through
+    /// which it hands a number's text over as written, and writes a text as a number. The
+    /// unit test `serde_json_raw_value_token_is_still_this` fails loudly if serde_json ever
+    /// renames it.
+    pub(crate) const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+    /// A decimal's text on the stack: rust_decimal writes at most 31 characters
+    /// (`-0.0000000000000000000000000001`, 29 digits with sign and point).
+    struct Text {
+        bytes: [u8; 48],
+        len: usize,
+    }
+
+    impl Text {
+        fn of(value: &Decimal) -> Option<Text> {
+            use std::fmt::Write;
+            let mut text = Text {
+                bytes: [0; 48],
+                len: 0,
+            };
+            write!(text, "{value}").ok()?;
+            Some(text)
+        }
+
+        fn as_str(&self) -> &str {
+            std::str::from_utf8(self.bytes.get(..self.len).unwrap_or_default()).unwrap_or_default()
+        }
+    }
+
+    impl fmt::Write for Text {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            let end = self.len.checked_add(s.len()).ok_or(fmt::Error)?;
+            self.bytes
+                .get_mut(self.len..end)
+                .ok_or(fmt::Error)?
+                .copy_from_slice(s.as_bytes());
+            self.len = end;
+            Ok(())
+        }
+    }
 
     pub(crate) fn serialize<S: Serializer>(
         value: &Decimal,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        // A raw value makes serde_json write the decimal's exact text as a JSON number.
-        let raw = RawValue::from_string(value.to_string()).map_err(serde::ser::Error::custom)?;
-        serde::Serialize::serialize(&raw, serializer)
+        match Text::of(value) {
+            Some(text) => write_text(text.as_str(), serializer),
+            // Never: 48 bytes hold every decimal. Kept correct all the same.
+            None => write_text(&value.to_string(), serializer),
+        }
+    }
+
+    fn write_text<S: Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            // serde_json (and its `Value`) writes the field of this struct as a raw number.
+            let mut raw = serializer.serialize_struct(RAW_VALUE_TOKEN, 1)?;
+            raw.serialize_field(RAW_VALUE_TOKEN, text)?;
+            raw.end()
+        } else {
+            serializer.serialize_str(text)
+        }
     }
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Decimal, D::Error> {
-        // Boxed rather than borrowed so that deserializing from a `serde_json::Value`
-        // (users building test data with `json!`) works too.
-        let raw = <Box<RawValue>>::deserialize(deserializer)?;
-        from_raw(raw.get())
+        if deserializer.is_human_readable() {
+            deserializer
+                .deserialize_newtype_struct(RAW_VALUE_TOKEN, DecimalVisitor { binary: false })
+        } else {
+            // Self-describing binary formats (CBOR, MessagePack): the text this writes, or an
+            // integer from another writer.
+            deserializer.deserialize_any(DecimalVisitor { binary: true })
+        }
+    }
+
+    /// Reads a decimal from what the format gives: serde_json's raw number text, a decimal
+    /// text (binary formats only), an integer.
+    struct DecimalVisitor {
+        /// Whether the format is a binary one, where decimals are written as text.
+        binary: bool,
+    }
+
+    impl<'de> Visitor<'de> for DecimalVisitor {
+        type Value = Decimal;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a decimal")
+        }
+
+        /// serde_json's raw value: one entry, the token and the value's text as written.
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+            if map.next_key::<RawValueKey>()?.is_none() {
+                return Err(de::Error::invalid_type(Unexpected::Map, &self));
+            }
+            let text = map.next_value::<RawText<'de>>()?;
+            // Read after the map is done: an error is the field's, not the token's.
+            from_raw(&text.0)
+        }
+
+        /// A human-readable format that does not know serde_json's raw values.
+        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Decimal, D::Error> {
+            d.deserialize_any(self)
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+            if !self.binary {
+                // In JSON-like formats a decimal is a number; a string is refused there.
+                return Err(E::invalid_type(Unexpected::Str(&excerpt(v)), &self));
+            }
+            parse_exact(v).map_err(|reason| {
+                E::invalid_value(Unexpected::Str(&excerpt(v)), &reason.expected())
+            })
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+
+        fn visit_u128<E: de::Error>(self, v: u128) -> Result<Decimal, E> {
+            let out_of_range = || {
+                E::invalid_value(
+                    Unexpected::Other("a 128-bit integer"),
+                    &DecimalError::OutOfRange.expected(),
+                )
+            };
+            let v = i128::try_from(v).map_err(|_| out_of_range())?;
+            Decimal::try_from_i128_with_scale(v, 0).map_err(|_| out_of_range())
+        }
+
+        fn visit_i128<E: de::Error>(self, v: i128) -> Result<Decimal, E> {
+            Decimal::try_from_i128_with_scale(v, 0).map_err(|_| {
+                E::invalid_value(
+                    Unexpected::Other("a 128-bit integer"),
+                    &DecimalError::OutOfRange.expected(),
+                )
+            })
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+            // Money is never read from binary floating point: its exact value is lost.
+            Err(E::invalid_type(
+                Unexpected::Float(v),
+                &"a decimal written exactly (a float would be rounded)",
+            ))
+        }
+    }
+
+    /// The key of serde_json's raw-value map; any other key is not a decimal.
+    struct RawValueKey;
+
+    impl<'de> Deserialize<'de> for RawValueKey {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct KeyVisitor;
+
+            impl Visitor<'_> for KeyVisitor {
+                type Value = RawValueKey;
+
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a decimal")
+                }
+
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<RawValueKey, E> {
+                    if v == RAW_VALUE_TOKEN {
+                        Ok(RawValueKey)
+                    } else {
+                        Err(E::invalid_type(Unexpected::Map, &self))
+                    }
+                }
+            }
+
+            deserializer.deserialize_identifier(KeyVisitor)
+        }
+    }
+
+    /// A raw value's text: borrowed from the body when serde_json can (always, for a body
+    /// read from a `&str` or `&[u8]`), so no amount costs an allocation.
+    struct RawText<'de>(Cow<'de, str>);
+
+    impl<'de> Deserialize<'de> for RawText<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct TextVisitor;
+
+            impl<'de> Visitor<'de> for TextVisitor {
+                type Value = RawText<'de>;
+
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a decimal")
+                }
+
+                fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                    Ok(RawText(Cow::Borrowed(v)))
+                }
+
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                    Ok(RawText(Cow::Owned(v.to_owned())))
+                }
+
+                fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                    Ok(RawText(Cow::Owned(v)))
+                }
+            }
+
+            deserializer.deserialize_str(TextVisitor)
+        }
     }
 
     pub(crate) fn from_raw<E: de::Error>(text: &str) -> Result<Decimal, E> {
@@ -190,6 +392,85 @@ pub(crate) mod decimal {
         }
 
         #[test]
+        fn serde_json_raw_value_token_is_still_this() {
+            /// A deserializer that fails with the name of the newtype struct it is asked for.
+            struct Spy;
+
+            impl<'de> Deserializer<'de> for Spy {
+                type Error = de::value::Error;
+
+                fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+                    Err(de::Error::custom("asked for something else"))
+                }
+
+                fn deserialize_newtype_struct<V: Visitor<'de>>(
+                    self,
+                    name: &'static str,
+                    _: V,
+                ) -> Result<V::Value, Self::Error> {
+                    Err(de::Error::custom(name))
+                }
+
+                serde::forward_to_deserialize_any! {
+                    bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+                    bytes byte_buf option unit unit_struct seq tuple tuple_struct map struct
+                    enum identifier ignored_any
+                }
+            }
+
+            let asked = <Box<serde_json::value::RawValue>>::deserialize(Spy).unwrap_err();
+            assert_eq!(
+                asked.to_string(),
+                RAW_VALUE_TOKEN,
+                "serde_json renamed the private token of its raw values: exact decimals \
+                 (serde_util::decimal) read and write numbers through it; follow the rename"
+            );
+
+            // Through serde_json itself, both ways: a text no f64 holds stays exact.
+            let text = "0.1000000000000000000000000001";
+            let value = deserialize(&mut serde_json::Deserializer::from_str(text)).unwrap();
+            assert_eq!(value.to_string(), text);
+            let mut written = Vec::new();
+            serialize(&value, &mut serde_json::Serializer::new(&mut written)).unwrap();
+            assert_eq!(String::from_utf8(written).unwrap(), text);
+            let value = deserialize(serde_json::Value::from(12)).unwrap();
+            assert_eq!(value, Decimal::from(12));
+        }
+
+        #[test]
+        fn binary_formats_write_the_exact_text() {
+            // `Content`-like deserializers and binary formats: integers exact, floats refused.
+            use serde::de::value::{Error, F64Deserializer, StrDeserializer, U64Deserializer};
+            assert_eq!(
+                DecimalVisitor { binary: true }
+                    .visit_str::<Error>("10000.000")
+                    .unwrap()
+                    .to_string(),
+                "10000.000"
+            );
+            assert!(DecimalVisitor { binary: false }
+                .visit_str::<Error>("1")
+                .unwrap_err()
+                .to_string()
+                .contains("invalid type: string"));
+            let d = U64Deserializer::<Error>::new(29000);
+            assert_eq!(
+                DecimalVisitor { binary: false }
+                    .visit_newtype_struct(d)
+                    .unwrap(),
+                Decimal::from(29000)
+            );
+            let d = F64Deserializer::<Error>::new(0.1);
+            assert!(DecimalVisitor { binary: false }
+                .visit_newtype_struct(d)
+                .is_err());
+            let d = StrDeserializer::<Error>::new("12.50");
+            assert!(DecimalVisitor { binary: false }
+                .visit_newtype_struct(d)
+                .is_err());
+        }
+
+        #[test]
         fn every_notation_reads_exactly() {
             for (text, value) in [
                 ("0", "0"),
@@ -270,10 +551,29 @@ pub(crate) mod decimal {
         pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Option<Decimal>, D::Error> {
-            match <Option<Box<RawValue>>>::deserialize(deserializer)? {
-                Some(raw) => from_raw(raw.get()).map(Some),
-                None => Ok(None),
+            struct OptionVisitor;
+
+            impl<'de> Visitor<'de> for OptionVisitor {
+                type Value = Option<Decimal>;
+
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a decimal or null")
+                }
+
+                fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                    Ok(None)
+                }
+
+                fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                    Ok(None)
+                }
+
+                fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                    super::deserialize(d).map(Some)
+                }
             }
+
+            deserializer.deserialize_option(OptionVisitor)
         }
     }
 }

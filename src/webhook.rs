@@ -9,8 +9,9 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::error::{excerpt, join_path, join_paths, message_without_position};
+use crate::error::{excerpt, join_path, join_paths, message_without_position, InvalidData};
 use crate::event::EventData;
+use crate::one_pass;
 use crate::strict::{self, Violation};
 use crate::{Error, Event, EventType, RawJson};
 
@@ -41,6 +42,30 @@ use crate::{Error, Event, EventType, RawJson};
 ///
 /// `Debug` shows the typed data with its personal data masked, unknown data only by its
 /// length, and at most 40 characters of the version and an unknown event name.
+///
+/// # Storing a `Webhook`
+///
+/// `Webhook` also implements `Deserialize`, reading back what `Serialize` writes, so a
+/// parsed webhook can be cached or queued in any self-describing serde format: JSON
+/// (numbers exact), CBOR, MessagePack with field names (`rmp_serde::to_vec_named`; the
+/// positional form cannot tell the two spellings some fields read apart). Amounts stay exact
+/// in every one (binary formats carry them as decimal text); the data of an unknown event
+/// type is kept byte for byte. Outside JSON, `event` must come before `data`, as
+/// `Serialize` writes it.
+///
+/// Read a body received from StepPay with [`parse_webhook`], not `Deserialize`: it applies
+/// the rules every body follows (UTF-8 throughout, no key twice anywhere, no lone surrogate)
+/// and reports errors with their JSON path.
+///
+/// ```
+/// # let body = br#"{"timestamp":1795046400,"version":"v1","event":"order.updated",
+/// #   "data":{"id":1,"code":"A","type":"ONE_TIME","paidAmount":29000.50,"returnedAmount":0,"leftAmount":29000.50}}"#;
+/// let webhook = steppay_webhook::parse_webhook(body)?;
+/// let stored = serde_json::to_string(&webhook)?;
+/// let read: steppay_webhook::Webhook = serde_json::from_str(&stored)?;
+/// assert_eq!(read, webhook);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, PartialEq)]
 pub struct Webhook {
     /// When the event was sent, as sent: usually Unix seconds. See [`Webhook::sent_at`].
@@ -302,8 +327,24 @@ impl<'de> Deserialize<'de> for Key<'de> {
 /// ```
 pub fn parse_webhook(body: &[u8]) -> Result<Webhook, Error> {
     // UTF-8 is checked once, for the whole body: serde_json checks only the strings it reads,
-    // and the parsers below read text.
-    let text = std::str::from_utf8(body).map_err(|source| Error::InvalidUtf8 { source })?;
+    // and the parsers below read text without checking it again.
+    let text = match simdutf8::basic::from_utf8(body) {
+        Ok(text) => text,
+        // std's check, only to say where the first invalid byte is.
+        Err(_) => std::str::from_utf8(body).map_err(|source| Error::InvalidUtf8 { source })?,
+    };
+    // One pass, no path tracking: every body that is as it should be.
+    if let Some(webhook) = one_pass::parse_well_formed(text) {
+        return Ok(webhook);
+    }
+    // Anything else is read again, tracking the JSON path, for the exact error.
+    parse_tracked(text)
+}
+
+/// The body read with path tracking: `data` kept raw until the event type is known, then
+/// read with serde_path_to_error. Gives the error of a body that [`parse_webhook`]'s one
+/// pass refused (and the same `Webhook` for the rare well-formed body it left to this).
+pub(crate) fn parse_tracked(text: &str) -> Result<Webhook, Error> {
     let envelope = parse_envelope(text)?;
     if envelope.event.is_empty() {
         return Err(Error::EmptyEventName);
@@ -345,7 +386,7 @@ pub fn parse_webhook(body: &[u8]) -> Result<Webhook, Error> {
 
 /// An [`Error::InvalidData`] for `envelope`, keeping its fields and raw `data`.
 fn invalid_data(envelope: &RawEnvelope<'_>, path: String, message: String) -> Error {
-    Error::InvalidData {
+    Error::InvalidData(Box::new(InvalidData {
         event_name: envelope.event.clone().into_owned(),
         path,
         message,
@@ -353,7 +394,7 @@ fn invalid_data(envelope: &RawEnvelope<'_>, path: String, message: String) -> Er
         timestamp: envelope.timestamp,
         version: envelope.version.clone(),
         is_test: envelope.is_test,
-    }
+    }))
 }
 
 fn parse_envelope(body: &str) -> Result<RawEnvelope<'_>, Error> {

@@ -2,10 +2,11 @@
 //! crate's schema types, derived, nothing else.
 //!
 //! It reads `event` first and then `data` straight into the schema type. When `data` comes
-//! first, serde buffers it into its private `Content` tree, and the schema types' exact
-//! decimals (read through serde_json's raw-value protocol) cannot be read from that buffer: so
-//! it fails on every data-first body that holds an amount. It also has no room for event types
-//! it does not know, and it skips `timestamp` and `version`.
+//! first, serde buffers it into its private `Content` tree, where a number is already an
+//! integer or an `f64`: the schema types' exact decimals read an integer from it but refuse a
+//! float (its exact text is gone), so it fails on every data-first body with a fractional
+//! amount. It also has no room for event types it does not know, and it skips `timestamp` and
+//! `version`.
 
 use serde::Deserialize;
 use steppay_webhook::{

@@ -175,13 +175,8 @@ fn debug_of_an_error_never_prints_the_raw_data() {
         );
     }
     match error {
-        Error::InvalidData {
-            event_name,
-            timestamp,
-            version,
-            ..
-        } => assert_eq!(
-            (event_name.as_str(), timestamp, version.as_str()),
+        Error::InvalidData(invalid) => assert_eq!(
+            (invalid.event_name(), invalid.timestamp(), invalid.version()),
             ("payment.completed", 1795479623, "v1")
         ),
         other => panic!("{other:?}"),

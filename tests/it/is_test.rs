@@ -166,9 +166,10 @@ fn unreadable_data_keeps_is_test() {
         let body = text(&body).replace(r#""paymentId":418802,"#, "");
         let error = parse_webhook(body.as_bytes()).expect_err(name);
         match &error {
-            Error::InvalidData { is_test, path, .. } => {
-                assert_eq!(*is_test, expected, "{name}");
-                assert_eq!(path, "data", "{name}");
+            Error::InvalidData(invalid) => {
+                assert_eq!(invalid.is_test_as_sent(), expected, "{name}");
+                assert_eq!(invalid.is_test(), expected == Some(true), "{name}");
+                assert_eq!(invalid.path(), "data", "{name}");
             }
             other => panic!("{name}: expected InvalidData, got {other:?}"),
         }

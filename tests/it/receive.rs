@@ -44,8 +44,8 @@ fn an_unreadable_body_is_not_acknowledged_by_default() {
         "invalid webhook body: payment.completed: data: missing field `paymentId`"
     );
     match outcome {
-        Outcome::Rejected(WebhookRejection::Unreadable(Error::InvalidData { path, .. })) => {
-            assert_eq!(path, "data");
+        Outcome::Rejected(WebhookRejection::Unreadable(Error::InvalidData(invalid))) => {
+            assert_eq!(invalid.path(), "data");
         }
         other => panic!("expected an unreadable rejection, got {other:?}"),
     }

@@ -297,8 +297,6 @@ fn both_spellings_of_one_field_in_one_body_is_an_error_naming_it() {
 }
 
 #[test]
-// `Error` is boxed-up in a later change; until then its size trips this lint here.
-#[allow(clippy::result_large_err)]
 fn order_id_and_order_id_must_agree_when_both_come() {
     let order = |data: &str| parse_webhook(&body("order.updated", data));
     let amounts = r#""type":"ONE_TIME","paidAmount":0,"returnedAmount":0,"leftAmount":0"#;
