@@ -508,7 +508,7 @@ fn fields_from_json(body: &[u8]) -> Result<Fields, LegacyError> {
         serde_json::from_slice::<IgnoredAny>(body)
             .map_err(|source| LegacyError::InvalidJson { source })?;
         return Err(LegacyError::NotAnObject {
-            found: json_kind(first),
+            found: crate::webhook::json_kind_of(first),
         });
     }
     // Every value is accepted while reading (types are checked afterwards, field by field),
@@ -538,18 +538,6 @@ fn fields_from_form(body: &[u8]) -> Result<Fields, LegacyError> {
     serde_urlencoded::from_bytes(body).map_err(|error| LegacyError::InvalidForm {
         reason: shorten(&error.to_string()),
     })
-}
-
-/// What kind of JSON value starts with `first`.
-fn json_kind(first: Option<u8>) -> &'static str {
-    match first {
-        Some(b'{') => "an object",
-        Some(b'[') => "an array",
-        Some(b'"') => "a string",
-        Some(b't' | b'f') => "a boolean",
-        Some(b'n') => "null",
-        _ => "a number",
-    }
 }
 
 /// The top-level keys either version uses.

@@ -441,7 +441,9 @@ fn json_kind(text: &str) -> &'static str {
     json_kind_of(text.bytes().find(|b| !b.is_ascii_whitespace()))
 }
 
-fn json_kind_of(first: Option<u8>) -> &'static str {
+/// What kind of JSON value starts with the byte `first` (`None`: nothing; anything unknown
+/// reads as a number).
+pub(crate) fn json_kind_of(first: Option<u8>) -> &'static str {
     match first {
         Some(b'{') => "an object",
         Some(b'[') => "an array",
