@@ -26,6 +26,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::error::excerpt;
+use crate::webhook::Key;
 use crate::{strict, Event, EventType, RawJson, Webhook};
 
 /// `body` (UTF-8 already checked) read in one pass, or `None` when it is not a body that
@@ -103,7 +104,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor<'_> {
                 }
                 Field::Event => {
                     once(&event, "event")?;
-                    let name = map.next_value::<Text<'de>>()?.0;
+                    let name = map.next_value::<Key<'de>>()?.0;
                     if let Some(Data::Typed(kind, _)) = &data {
                         if name.parse::<EventType>() != Ok(*kind) {
                             return Err(de::Error::custom(GUESSED_WRONG));
@@ -227,33 +228,6 @@ impl Field<'_> {
             "isTest" => Field::IsTest,
             _ => return None,
         })
-    }
-}
-
-/// A string, borrowed from the body when it has no escapes.
-struct Text<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TextVisitor;
-
-        impl<'de> Visitor<'de> for TextVisitor {
-            type Value = Text<'de>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(v.to_owned())))
-            }
-        }
-
-        deserializer.deserialize_str(TextVisitor)
     }
 }
 

@@ -271,7 +271,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
 }
 
 /// A key or string, borrowed from the body when it has no escapes.
-struct Key<'a>(Cow<'a, str>);
+pub(crate) struct Key<'a>(pub(crate) Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
