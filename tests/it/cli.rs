@@ -17,7 +17,7 @@ use tokio::process::ChildStdout;
 use crate::support::http::{client, TEST_TIMEOUT};
 use crate::support::recorder::Recorder;
 use crate::support::servers::serve_axum;
-use crate::support::tool::{assert_no_escape_codes, run, tool};
+use crate::support::tool::{assert_holds_all, assert_no_escape_codes, run, tool};
 use crate::support::{fixture, legacy_fixture, now_unix, read_fixture};
 
 const SECRET: &str = "whsec_cli_test_7c41";
@@ -142,41 +142,32 @@ async fn within_timeout<F: std::future::Future>(test: F) -> F::Output {
 async fn help_lists_the_commands_and_the_exit_statuses() {
     let help = run(&["--help"], None).await;
     assert_eq!(help.code, 0, "{help:?}");
-    for word in ["inspect", "trigger", "listen", "verify", "Exit status:"] {
-        assert!(
-            help.stdout.contains(word),
-            "{word} missing: {}",
-            help.stdout
-        );
-    }
-    for code in [
-        "  0  done",
-        "  1  done, and the answer is no",
-        "  2  usage",
-        "  3  unavailable",
-    ] {
-        assert!(
-            help.stdout.contains(code),
-            "{code} missing: {}",
-            help.stdout
-        );
-    }
+    assert_holds_all(
+        &help.stdout,
+        &["inspect", "trigger", "listen", "verify", "Exit status:"],
+    );
+    assert_holds_all(
+        &help.stdout,
+        &[
+            "  0  done",
+            "  1  done, and the answer is no",
+            "  2  usage",
+            "  3  unavailable",
+        ],
+    );
     let trigger = run(&["trigger", "--help"], None).await;
     assert_eq!(trigger.code, 0);
-    for option in [
-        "--url",
-        "--secret",
-        "--dev-key",
-        "--print",
-        "--test",
-        "--list",
-    ] {
-        assert!(
-            trigger.stdout.contains(option),
-            "{option}: {}",
-            trigger.stdout
-        );
-    }
+    assert_holds_all(
+        &trigger.stdout,
+        &[
+            "--url",
+            "--secret",
+            "--dev-key",
+            "--print",
+            "--test",
+            "--list",
+        ],
+    );
     let listen = run(&["listen", "--help"], None).await;
     assert!(listen.stdout.contains("--forward-to"), "{}", listen.stdout);
 
@@ -353,12 +344,7 @@ async fn trigger_without_a_receiver_exits_3() {
         None,
     )
     .await;
-    assert_eq!(https.code, 2, "{https:?}");
-    assert!(
-        https.stderr.contains("https is not supported"),
-        "{}",
-        https.stderr
-    );
+    https.assert_stderr(2, "https is not supported");
 }
 
 /// `trigger --print`: a request whose body and header `verify` accepts.
@@ -404,12 +390,7 @@ async fn trigger_print_output_verifies_with_verify() {
             Some(body.as_bytes()),
         )
         .await;
-        assert_eq!(verified.code, 0, "{verified:?}");
-        assert!(
-            verified.stdout.contains("result     verifies"),
-            "{}",
-            verified.stdout
-        );
+        verified.assert_stdout(0, "result     verifies");
         assert!(
             verified.stdout.contains("payment.failed (Payment)"),
             "{}",
@@ -459,12 +440,7 @@ async fn verify_says_why_a_delivery_does_not_verify() {
         None,
     )
     .await;
-    assert_eq!(good.code, 0, "{good:?}");
-    assert!(
-        good.stdout.contains("10 s before the check; window 300 s"),
-        "{}",
-        good.stdout
-    );
+    good.assert_stdout(0, "10 s before the check; window 300 s");
 
     // The wrong key.
     let wrong = run(
@@ -515,12 +491,7 @@ async fn verify_says_why_a_delivery_does_not_verify() {
         None,
     )
     .await;
-    assert_eq!(newline.code, 1, "{newline:?}");
-    assert!(
-        newline.stdout.contains("without its final line break"),
-        "{}",
-        newline.stdout
-    );
+    newline.assert_stdout(1, "without its final line break");
 
     // Captured long ago: the signature matches, the window does not.
     let late = (sent + 3600).to_string();
@@ -578,12 +549,7 @@ async fn verify_says_why_a_delivery_does_not_verify() {
 
     // No key, no file.
     let no_key = run(&["verify", "--header", &header, file], None).await;
-    assert_eq!(no_key.code, 2, "{no_key:?}");
-    assert!(
-        no_key.stderr.contains("no key to verify with"),
-        "{}",
-        no_key.stderr
-    );
+    no_key.assert_stderr(2, "no key to verify with");
     let missing = dir.join("missing.json");
     let no_file = run(
         &[
@@ -612,50 +578,32 @@ async fn inspect_shows_v2_and_v1_bodies_and_refuses_others() {
     let path = crate::support::fixtures_dir().join("payment.failed.json");
     let shown = run(&["inspect", path.to_str().expect("UTF-8")], None).await;
     assert_eq!(shown.code, 0, "{shown:?}");
-    for text in [
-        "event    payment.failed (Payment)",
-        "payment  #781377 [FAILED] via KSNET / CARD_BILL",
-        "amounts  0 KRW, order 358390, paid at -",
-        "error    [3021] 잔액이 부족합니다. (한도초과)",
-    ] {
-        assert!(
-            shown.stdout.contains(text),
-            "{text} missing: {}",
-            shown.stdout
-        );
-    }
+    assert_holds_all(
+        &shown.stdout,
+        &[
+            "event    payment.failed (Payment)",
+            "payment  #781377 [FAILED] via KSNET / CARD_BILL",
+            "amounts  0 KRW, order 358390, paid at -",
+            "error    [3021] 잔액이 부족합니다. (한도초과)",
+        ],
+    );
     for personal in PAYER_DATA {
         assert!(!shown.stdout.contains(personal), "{personal} shown");
     }
 
     let v1 = run(&["inspect", "-"], Some(&legacy_fixture("subscription"))).await;
-    assert_eq!(v1.code, 0, "{v1:?}");
-    assert!(
-        v1.stdout.contains("webhook v1 subscription notification"),
-        "{}",
-        v1.stdout
-    );
+    v1.assert_stdout(0, "webhook v1 subscription notification");
     assert!(v1.stdout.contains("#1 [ACTIVE]"), "{}", v1.stdout);
 
     let bundled = run(&["inspect"], None).await;
-    assert_eq!(bundled.code, 0, "{bundled:?}");
-    assert!(
-        bundled.stdout.contains("bundled sample (order.created)"),
-        "{}",
-        bundled.stdout
-    );
+    bundled.assert_stdout(0, "bundled sample (order.created)");
 
     let invalid = run(
         &["inspect", "-"],
         Some(&read_fixture("edge/invalid/not-json.txt")),
     )
     .await;
-    assert_eq!(invalid.code, 1, "{invalid:?}");
-    assert!(
-        invalid.stderr.contains("not a StepPay webhook"),
-        "{}",
-        invalid.stderr
-    );
+    invalid.assert_stderr(1, "not a StepPay webhook");
 
     let missing = run(&["inspect", "/nonexistent/body.json"], None).await;
     assert_eq!(missing.code, 3, "{missing:?}");
@@ -682,24 +630,20 @@ async fn listen_receives_and_shows_a_trigger() {
             None,
         )
         .await;
-        assert_eq!(sent.code, 0, "{sent:?}");
-        assert!(
-            sent.stdout.contains("200 OK: handled payment.failed"),
-            "{}",
-            sent.stdout
-        );
+        sent.assert_stdout(0, "200 OK: handled payment.failed");
 
         let shown = listen.delivery("outcome").await;
-        for text in [
-            "POST /webhooks/steppay",
-            "event      payment.failed (Payment)",
-            "payment    #781377 [FAILED] via KSNET / CARD_BILL",
-            "amounts    0 KRW, order 358390, paid at -",
-            "signature  valid",
-            "outcome    200 OK: handled payment.failed",
-        ] {
-            assert!(shown.contains(text), "{text} missing:\n{shown}");
-        }
+        assert_holds_all(
+            &shown,
+            &[
+                "POST /webhooks/steppay",
+                "event      payment.failed (Payment)",
+                "payment    #781377 [FAILED] via KSNET / CARD_BILL",
+                "amounts    0 KRW, order 358390, paid at -",
+                "signature  valid",
+                "outcome    200 OK: handled payment.failed",
+            ],
+        );
         for personal in PAYER_DATA {
             assert!(!shown.contains(personal), "{personal} shown");
         }
@@ -813,12 +757,7 @@ async fn listen_forwards_each_verified_delivery_signed_afresh() {
         )
         .await;
         // The answer is the merchant's.
-        assert_eq!(sent.code, 0, "{sent:?}");
-        assert!(
-            sent.stdout.contains("200 OK: handled subscription.updated"),
-            "{}",
-            sent.stdout
-        );
+        sent.assert_stdout(0, "200 OK: handled subscription.updated");
 
         // The merchant's receiver verified it with its own key and the default window:
         // the delivery was signed afresh, now.
@@ -875,12 +814,7 @@ async fn listen_forwards_each_verified_delivery_signed_afresh() {
 #[tokio::test]
 async fn listen_without_a_key_refuses_to_start() {
     let out = run(&["listen", "--addr", "127.0.0.1:0"], None).await;
-    assert_eq!(out.code, 2, "{out:?}");
-    assert!(
-        out.stderr.contains("no key to verify with"),
-        "{}",
-        out.stderr
-    );
+    out.assert_stderr(2, "no key to verify with");
 }
 
 // ---------------------------------------------------------------------------------------

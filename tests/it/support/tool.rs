@@ -31,6 +31,36 @@ impl Run {
     pub fn raw(&self) -> String {
         format!("{}{}", self.stdout, self.stderr)
     }
+
+    /// Asserts the exit status and that standard output holds `text`.
+    #[track_caller]
+    pub fn assert_stdout(&self, code: i32, text: &str) {
+        assert_eq!(self.code, code, "{self:?}");
+        assert!(
+            self.stdout.contains(text),
+            "no {text:?} in:\n{}",
+            self.stdout
+        );
+    }
+
+    /// Asserts the exit status and that standard error holds `text`.
+    #[track_caller]
+    pub fn assert_stderr(&self, code: i32, text: &str) {
+        assert_eq!(self.code, code, "{self:?}");
+        assert!(
+            self.stderr.contains(text),
+            "no {text:?} in:\n{}",
+            self.stderr
+        );
+    }
+}
+
+/// Asserts that `output` holds every one of `texts`.
+#[track_caller]
+pub fn assert_holds_all(output: &str, texts: &[&str]) {
+    for text in texts {
+        assert!(output.contains(text), "no {text:?} in:\n{output}");
+    }
 }
 
 /// Runs the tool with `args` (standard input: `stdin`, or none) and waits for it.
