@@ -368,8 +368,47 @@ impl<S: InboxStore + ?Sized> InboxStore for Arc<S> {
 /// [`StoreError::UnsupportedUrl`] for a scheme this build does not support; otherwise
 /// connection and migration errors.
 pub async fn connect(url: &str) -> Result<Arc<dyn InboxStore>, StoreError> {
+    open_url(url, false).await
+}
+
+/// Opens the inbox a URL names, as [`connect`] does, but only one that is already there: a
+/// SQLite file that does not exist, or a database without the inbox's tables, is
+/// [`StoreError::NoInbox`] and nothing is created (a mistyped path or the wrong database in an
+/// operator's command stays untouched). An inbox made by an older version of the crate is
+/// still upgraded, as a receiver of this version would upgrade it. `memory:` has nothing to
+/// open and is `NoInbox` too.
+///
+/// ```no_run
+/// use steppay_webhook::inbox::{connect_existing, Deliveries, StoreError};
+///
+/// # async fn run() -> Result<(), StoreError> {
+/// match connect_existing("sqlite:steppay-inbox.sqlite").await {
+///     Ok(store) => {
+///         for (status, count) in Deliveries::new(store).count_by_status().await? {
+///             println!("{status}: {count}");
+///         }
+///     }
+///     Err(StoreError::NoInbox { what }) => println!("no inbox yet: {what}"),
+///     Err(error) => return Err(error),
+/// }
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+///
+/// [`StoreError::NoInbox`] as above, [`StoreError::UnsupportedUrl`], and connection and
+/// migration errors.
+pub async fn connect_existing(url: &str) -> Result<Arc<dyn InboxStore>, StoreError> {
+    open_url(url, true).await
+}
+
+/// [`connect`] (`existing` false) or [`connect_existing`].
+async fn open_url(url: &str, existing: bool) -> Result<Arc<dyn InboxStore>, StoreError> {
     let scheme = url.split(':').next().unwrap_or_default();
     match scheme {
+        "memory" if existing => Err(StoreError::NoInbox {
+            what: "a memory: inbox lives in one process",
+        }),
         "memory" => Ok(Arc::new(MemoryStore::new())),
         #[cfg(feature = "sqlite")]
         "sqlite" => {
@@ -377,10 +416,22 @@ pub async fn connect(url: &str) -> Result<Arc<dyn InboxStore>, StoreError> {
                 .strip_prefix("sqlite://")
                 .or_else(|| url.strip_prefix("sqlite:"))
                 .unwrap_or(url);
-            Ok(Arc::new(SqliteStore::open(path).await?))
+            let store = if existing {
+                SqliteStore::open_existing(path).await?
+            } else {
+                SqliteStore::open(path).await?
+            };
+            Ok(Arc::new(store))
         }
         #[cfg(feature = "postgres")]
-        "postgres" | "postgresql" => Ok(Arc::new(PostgresStore::connect(url).await?)),
+        "postgres" | "postgresql" => {
+            let store = if existing {
+                PostgresStore::connect_existing(url).await?
+            } else {
+                PostgresStore::connect(url).await?
+            };
+            Ok(Arc::new(store))
+        }
         other => Err(StoreError::UnsupportedUrl {
             scheme: other.chars().take(32).collect(),
             supported: SUPPORTED_SCHEMES,

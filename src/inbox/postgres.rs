@@ -87,6 +87,40 @@ impl PostgresStore {
         Self::connect_with(options, Some(schema)).await
     }
 
+    /// Connects to the inbox at `url` only if the database has one, as
+    /// [`connect_existing`](super::connect_existing) does: without the inbox's tables (in the
+    /// connection's `search_path`) it is [`StoreError::NoInbox`] and nothing is created.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NoInbox`]; when the URL is invalid, the server cannot be reached, or the
+    /// migrations fail.
+    pub async fn connect_existing(url: &str) -> Result<Self, StoreError> {
+        let options = PgConnectOptions::from_str(url).map_err(db("connect"))?;
+        let pool = Self::pool_for(options).await?;
+        let has_inbox: bool =
+            sqlx::query_scalar("SELECT to_regclass('steppay_inbox_deliveries') IS NOT NULL")
+                .fetch_one(&pool)
+                .await
+                .map_err(db("connect"))?;
+        if !has_inbox {
+            pool.close().await;
+            return Err(StoreError::NoInbox {
+                what: "no inbox tables",
+            });
+        }
+        Self::from_pool(pool).await
+    }
+
+    /// The pool every store uses.
+    async fn pool_for(options: PgConnectOptions) -> Result<PgPool, StoreError> {
+        PgPoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(db("connect"))
+    }
+
     /// Connects with these options (and optionally a schema of its own) and runs the
     /// migrations.
     pub async fn connect_with(
@@ -114,11 +148,7 @@ impl PostgresStore {
             }
             None => options,
         };
-        let pool = PgPoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await
-            .map_err(db("connect"))?;
+        let pool = Self::pool_for(options).await?;
         let mut migrator = migrator(MIGRATIONS);
         if let Some(schema) = schema {
             migrator.create_schema(schema.to_owned());

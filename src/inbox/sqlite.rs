@@ -100,6 +100,43 @@ impl SqliteStore {
         Self::open_with(path, SqliteDurability::Full).await
     }
 
+    /// Opens the inbox in the SQLite file at `path` only if one is there, as
+    /// [`connect_existing`](super::connect_existing) does: a missing file or a file without
+    /// the inbox's tables is [`StoreError::NoInbox`], and is left exactly as it was (it is
+    /// looked at read-only first: opening it as a store would switch it to write-ahead
+    /// logging).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NoInbox`]; when the file cannot be read, or the migrations fail.
+    pub async fn open_existing(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
+        if !path.is_file() {
+            return Err(StoreError::NoInbox {
+                what: "no such file",
+            });
+        }
+        let mut probe = SqliteConnection::connect_with(
+            &SqliteConnectOptions::new().filename(path).read_only(true),
+        )
+        .await
+        .map_err(db("open"))?;
+        let has_inbox = sqlx::query(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'steppay_inbox_deliveries'",
+        )
+        .fetch_optional(&mut probe)
+        .await
+        .map_err(db("open"))?
+        .is_some();
+        probe.close().await.map_err(db("open"))?;
+        if !has_inbox {
+            return Err(StoreError::NoInbox {
+                what: "no inbox tables",
+            });
+        }
+        Self::connect_with(Self::options(path).create_if_missing(false)).await
+    }
+
     /// [`SqliteStore::open`] with the given durability.
     ///
     /// ```no_run

@@ -39,6 +39,13 @@ pub enum StoreError {
         /// What was wrong.
         reason: String,
     },
+    /// [`connect_existing`](super::connect_existing) found no inbox to open: the SQLite file
+    /// does not exist, or the database has no inbox tables. Nothing was created.
+    #[error("inbox store: no inbox there ({what}); a receiver's store creates it when it opens")]
+    NoInbox {
+        /// What was missing: `"no such file"` or `"no inbox tables"`.
+        what: &'static str,
+    },
     /// The database URL names no backend this build has (see [`connect`](super::connect)).
     #[error("inbox store: unsupported database URL scheme {scheme:?} (this build supports: {supported})")]
     UnsupportedUrl {

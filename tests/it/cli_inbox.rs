@@ -958,14 +958,113 @@ async fn sqlite_inbox_database_from_the_environment() {
         assert_eq!(
             out.stderr,
             format!(
-                "error: no inbox at {}: no such file (a receiver with a SqliteStore creates it \
-                 when it starts)\n",
-                missing.display()
+                "error: no inbox at {missing_url}: no such file (a receiver's store creates it \
+                 when it starts; nothing was created)\n"
             )
         );
     }
     assert!(!missing.exists(), "the tool created an inbox");
     inbox.clean_up().await;
+}
+
+/// An existing SQLite file that is not an inbox (here a shop's own database) is refused and
+/// left as it was: no inbox tables added, its journal mode unchanged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_database_without_an_inbox_is_left_untouched() {
+    use sqlx::{Connection as _, SqliteConnection};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("shop.sqlite");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let mut shop = SqliteConnection::connect_with(&options)
+        .await
+        .expect("shop db");
+    for sql in [
+        "CREATE TABLE orders (order_code TEXT PRIMARY KEY, buyer TEXT, amount INTEGER)",
+        "INSERT INTO orders VALUES ('20261127-00000418', '김민지', 34000)",
+    ] {
+        sqlx::query(sql).execute(&mut shop).await.expect(sql);
+    }
+    shop.close().await.expect("close");
+
+    let url = format!("sqlite:{}", path.display());
+    for command in [&["stats"][..], &["list"], &["replay", "--dead"]] {
+        let args = [&["inbox"][..], command, &["--db", &url]].concat();
+        let out = run(&args, None).await;
+        assert_eq!(out.code, 3, "{command:?}: {out:?}");
+        assert_eq!(
+            out.stderr,
+            format!(
+                "error: no inbox at {url}: no inbox tables (a receiver's store creates it when \
+                 it starts; nothing was created)\n"
+            ),
+            "{command:?}"
+        );
+    }
+
+    let mut shop = SqliteConnection::connect_with(&options)
+        .await
+        .expect("shop db");
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .fetch_all(&mut shop)
+            .await
+            .expect("tables");
+    assert_eq!(tables, ["orders"]);
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut shop)
+        .await
+        .expect("journal mode");
+    assert_eq!(
+        journal, "delete",
+        "the shop's database was switched to another journal"
+    );
+    shop.close().await.expect("close");
+}
+
+/// A PostgreSQL schema without the inbox's tables is refused, and none are created in it.
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_database_without_an_inbox_is_left_untouched() {
+    use crate::support::postgres;
+    let Some(url) = postgres::test_url("postgres_database_without_an_inbox_is_left_untouched")
+    else {
+        return;
+    };
+    let schema = postgres::unique_schema("no_inbox");
+    let admin = sqlx::PgPool::connect(&url).await.expect("postgres");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await
+        .expect("schema");
+
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let tool_url = format!("{url}{separator}options[search_path]={schema}");
+    let out = run(&["inbox", "stats", "--db", &tool_url], None).await;
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        out.stderr.starts_with("error: no inbox at postgres://")
+            && out.stderr.ends_with(
+                ": no inbox tables (a receiver's store creates it when it starts; nothing was \
+                 created)\n"
+            ),
+        "{}",
+        out.stderr
+    );
+    let tables: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1",
+    )
+    .bind(&schema)
+    .fetch_one(&admin)
+    .await
+    .expect("tables");
+    assert_eq!(tables, 0, "the tool created tables in {schema}");
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        .execute(&admin)
+        .await
+        .expect("drop");
 }
 
 #[tokio::test]

@@ -31,9 +31,9 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
 use steppay_webhook::inbox::{
-    fingerprint, ClaimRequest, Completion, DeliveryFilter, DeliveryId, DeliveryStatus, Inbox,
-    InboxConfig, InboxStore, Inserted, MemoryStore, NewDelivery, PostgresStore, ProcessingMode,
-    Replay, ReplaySelection, SqliteStore, StalePolicy,
+    connect, connect_existing, fingerprint, ClaimRequest, Completion, DeliveryFilter, DeliveryId,
+    DeliveryStatus, Inbox, InboxConfig, InboxStore, Inserted, MemoryStore, NewDelivery,
+    PostgresStore, ProcessingMode, Replay, ReplaySelection, SqliteStore, StalePolicy, StoreError,
 };
 use steppay_webhook::{
     sign, AsyncWebhookHandler, Cover, Customer, Event, Invoice, Order, Payment, Price, Product,
@@ -1997,4 +1997,79 @@ async fn postgres_store_keeps_the_contract() {
     let db = spec.open().await;
     store_contract(&*db.store()).await;
     db.drop_schema(&spec).await;
+}
+
+// ---------------------------------------------------------------------------------------
+// connect_existing: opens the inbox that is there, creates none.
+// ---------------------------------------------------------------------------------------
+
+/// Asserts that `connect_existing(url)` finds no inbox, for the reason `what`.
+async fn assert_no_inbox(url: &str, what: &str) {
+    match connect_existing(url).await {
+        Err(StoreError::NoInbox { what: found }) => assert_eq!(found, what, "{url}"),
+        other => panic!(
+            "{url}: expected NoInbox, got {:?}",
+            other.map(|_| "a store")
+        ),
+    }
+}
+
+/// Stores one delivery through `receiver_store`, then reads it back through
+/// `connect_existing(url)`.
+async fn assert_existing_inbox_opens(url: &str, receiver_store: Arc<dyn InboxStore>) {
+    let sent = Utc.timestamp_opt(1_795_776_174, 0).single().expect("time");
+    let Inserted::New(id) = receiver_store
+        .insert(new_delivery("f-existing", "Subscription 90210", sent))
+        .await
+        .expect("insert")
+    else {
+        panic!("the first delivery was not new");
+    };
+    let opened = connect_existing(url).await.expect("the existing inbox");
+    let stored = opened
+        .get(id)
+        .await
+        .expect("get")
+        .expect("the stored delivery");
+    assert_eq!(stored.fingerprint, "f-existing");
+    assert_eq!(stored.as_of, Some(sent));
+}
+
+#[tokio::test]
+async fn memory_connect_existing_has_nothing_to_open() {
+    assert_no_inbox("memory:", "a memory: inbox lives in one process").await;
+}
+
+#[tokio::test]
+async fn sqlite_connect_existing_creates_nothing_then_opens_the_inbox() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("steppay-inbox.sqlite");
+    let url = format!("sqlite:{}", path.display());
+    assert_no_inbox(&url, "no such file").await;
+    assert!(
+        !path.exists(),
+        "connect_existing created {}",
+        path.display()
+    );
+    assert_existing_inbox_opens(&url, connect(&url).await.expect("connect")).await;
+}
+
+#[tokio::test]
+async fn postgres_connect_existing_creates_nothing_then_opens_the_inbox() {
+    let Some(DbSpec::Postgres { url, schema }) = postgres_spec("existing") else {
+        return;
+    };
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let in_schema = format!("{url}{separator}options[search_path]={schema}");
+    assert_no_inbox(&in_schema, "no inbox tables").await;
+    let store = PostgresStore::connect_in_schema(&url, &schema)
+        .await
+        .expect("connect");
+    let pool = store.pool().clone();
+    assert_existing_inbox_opens(&in_schema, Arc::new(store)).await;
+    let sql = format!("DROP SCHEMA {schema} CASCADE");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(&pool)
+        .await
+        .expect("drop schema");
 }

@@ -1,5 +1,5 @@
 //! `inbox`: operations on the durable inbox of your receivers (features `sqlite`,
-//! `postgres`), through the library's public API only (`inbox::connect`,
+//! `postgres`), through the library's public API only (`inbox::connect_existing`,
 //! `inbox::Deliveries`): `list`, `show`, `stats`, `replay`, `purge`.
 //!
 //! The tool never runs a handler: a replayed delivery is made pending again, and a running
@@ -8,13 +8,12 @@
 //! e-mail, phone, address or account number) and prints the raw bytes only with `--body`.
 
 use std::io::{IsTerminal as _, Write as _};
-use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use steppay_webhook::inbox::{
-    connect, safe_error_text, Deliveries, Delivery, DeliveryFilter, DeliveryId, DeliveryStatus,
-    Replay, ReplaySelection, StoreError,
+    connect_existing, safe_error_text, Deliveries, Delivery, DeliveryFilter, DeliveryId,
+    DeliveryStatus, Replay, ReplaySelection, StoreError,
 };
 use steppay_webhook::EventType;
 
@@ -55,11 +54,11 @@ fn database_url(db: Option<String>) -> Result<String, Failure> {
     }
 }
 
-/// Opens the inbox `url` names, as `inbox::connect` does, but never creates one: a SQLite
-/// path that does not exist is a mistake, not a new inbox.
+/// Opens the inbox `url` names, as a receiver would, but never creates one
+/// (`inbox::connect_existing`): a SQLite path that does not exist, or a database without the
+/// inbox's tables, is a mistake in the command, not a new inbox.
 async fn open(url: &str) -> Result<Deliveries, Failure> {
-    let scheme = url.split_once(':').map(|(scheme, _)| scheme);
-    match scheme {
+    match url.split_once(':').map(|(scheme, _)| scheme) {
         None => {
             return Err(Failure::Usage(format!(
                 "--db takes a URL, not {}: sqlite:PATH or postgres://user:password@host/database",
@@ -73,26 +72,18 @@ async fn open(url: &str) -> Result<Deliveries, Failure> {
                     .to_owned(),
             ))
         }
-        Some("sqlite") => {
-            // The path as `connect` reads it.
-            let path = url
-                .strip_prefix("sqlite://")
-                .or_else(|| url.strip_prefix("sqlite:"))
-                .unwrap_or(url);
-            if !Path::new(path).is_file() {
-                return Err(Failure::Unavailable(format!(
-                    "no inbox at {path}: no such file (a receiver with a SqliteStore creates \
-                     it when it starts)"
-                )));
-            }
-        }
         Some(_) => {}
     }
-    match connect(url).await {
+    match connect_existing(url).await {
         Ok(store) => Ok(Deliveries::new(store)),
         Err(error @ StoreError::UnsupportedUrl { .. }) => Err(Failure::Usage(format!(
             "{error}; install the tool with the feature of your database: cargo install \
              steppay-webhook --features cli,sqlite (or cli,postgres)"
+        ))),
+        Err(StoreError::NoInbox { what }) => Err(Failure::Unavailable(format!(
+            "no inbox at {}: {what} (a receiver's store creates it when it starts; nothing \
+             was created)",
+            shown_url(url)
         ))),
         Err(error) => Err(Failure::Unavailable(format!(
             "cannot open the inbox at {}: {error}",
