@@ -43,7 +43,8 @@ pub enum StoreError {
     /// does not exist, or the database has no inbox tables. Nothing was created.
     #[error("inbox store: no inbox there ({what}); a receiver's store creates it when it opens")]
     NoInbox {
-        /// What was missing: `"no such file"` or `"no inbox tables"`.
+        /// Why: `"no such file"`, `"no inbox tables"`, or, for `memory:`, that such an inbox
+        /// lives in one process.
         what: &'static str,
     },
     /// The database URL names no backend this build has (see [`connect`](super::connect)).

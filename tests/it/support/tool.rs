@@ -35,23 +35,19 @@ impl Run {
     /// Asserts the exit status and that standard output holds `text`.
     #[track_caller]
     pub fn assert_stdout(&self, code: i32, text: &str) {
-        assert_eq!(self.code, code, "{self:?}");
-        assert!(
-            self.stdout.contains(text),
-            "no {text:?} in:\n{}",
-            self.stdout
-        );
+        self.assert_output(code, &self.stdout, text);
     }
 
     /// Asserts the exit status and that standard error holds `text`.
     #[track_caller]
     pub fn assert_stderr(&self, code: i32, text: &str) {
+        self.assert_output(code, &self.stderr, text);
+    }
+
+    #[track_caller]
+    fn assert_output(&self, code: i32, output: &str, text: &str) {
         assert_eq!(self.code, code, "{self:?}");
-        assert!(
-            self.stderr.contains(text),
-            "no {text:?} in:\n{}",
-            self.stderr
-        );
+        assert!(output.contains(text), "no {text:?} in:\n{output}");
     }
 }
 
